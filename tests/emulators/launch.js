@@ -1,0 +1,19 @@
+// Runs an emulator as a child and ends it when the process that asked for it (argv[2]) is gone,
+// so a crashed or killed test run never leaves Azurite or s3rver behind on the machine.
+'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const [parentPid, packageName, binName, ...args] = process.argv.slice(2);
+const packageJson = require.resolve(`${packageName}/package.json`, { paths: [__dirname] });
+const bin = require(packageJson).bin;
+const script = path.join(path.dirname(packageJson), typeof bin === 'string' ? bin : bin[binName]);
+
+const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' });
+const stop = () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 2000).unref(); };
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+setInterval(() => {
+  try { process.kill(Number(parentPid), 0); } catch { stop(); }
+}, 1000).unref();
