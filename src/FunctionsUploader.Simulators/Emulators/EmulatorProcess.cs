@@ -17,10 +17,11 @@ public sealed class EmulatorProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly OutputTail _output;
 
-    private EmulatorProcess(string name, int port, Process process, OutputTail output)
+    private EmulatorProcess(string name, int port, bool https, Process process, OutputTail output)
     {
         Name = name;
         Port = port;
+        BaseUri = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{port}/");
         _process = process;
         _output = output;
     }
@@ -29,7 +30,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
+    public Uri BaseUri { get; }
 
     /// <summary>What the emulator printed last: for error messages when something goes wrong.</summary>
     public string RecentOutput => _output.Text;
@@ -38,12 +39,14 @@ public sealed class EmulatorProcess : IAsyncDisposable
     /// Starts <paramref name="packageName"/>'s <paramref name="binName"/> with the arguments that
     /// <paramref name="arguments"/> builds for a port, on a free loopback port; retries on another port when
     /// the chosen one was taken meanwhile. Fails with the emulator's own output when it cannot start.
+    /// <paramref name="https"/> says the emulator serves TLS (its readiness probe then accepts any certificate).
     /// </summary>
     public static async Task<EmulatorProcess> StartAsync(
         EmulatorInstallation installation,
         string packageName,
         string binName,
         Func<int, IEnumerable<string>> arguments,
+        bool https = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(installation);
@@ -54,7 +57,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
             var port = FreeLoopbackPort();
             var output = new OutputTail();
             var process = StartNode(installation, packageName, binName, arguments(port), output);
-            var emulator = new EmulatorProcess(binName, port, process, output);
+            var emulator = new EmulatorProcess(binName, port, https, process, output);
             var failure = await emulator.WaitUntilReadyAsync(cancellationToken);
             if (failure is null)
             {
@@ -131,12 +134,16 @@ public sealed class EmulatorProcess : IAsyncDisposable
     /// <returns>null when the emulator answers HTTP; otherwise why it is not usable.</returns>
     private async Task<string?> WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        // Readiness only: any certificate will do, no data is sent.
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < ReadyTimeout)
         {
             if (_process.HasExited)
             {
+                // Let the redirected output drain, so the message carries the server's last words.
+                await _process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
                 return $"exited with code {_process.ExitCode} before answering";
             }
 
