@@ -1,0 +1,108 @@
+namespace FunctionsUploader.Workflow;
+
+// Records that cross the orchestration boundary: serialized into its history, so they stay small and never
+// carry bytes, credentials or signed URLs. Activities keep those in the job store, keyed by job id.
+
+/// <summary>Where the file comes from: a staging blob (the product) or a local file (the CLI).</summary>
+public sealed record SourceRef(string Container, string Name, string? ETag)
+{
+    public static SourceRef LocalFile(string path) => new(string.Empty, path, null);
+
+    public bool IsLocalFile => Container.Length == 0;
+
+    public override string ToString() => IsLocalFile ? Name : $"{Container}/{Name}";
+}
+
+/// <summary>What the user wants the vendor to end up with, besides the bytes.</summary>
+public sealed record UploadDetails
+{
+    public string? Title { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>When the media was made (Panopto's manifest Date); the upload time when not given.</summary>
+    public DateTimeOffset? RecordedAt { get; init; }
+
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The vendor status to set once the upload is in (MediaValet's status, Prepr's publish state).</summary>
+    public string? Status { get; init; }
+
+    /// <summary>The vendor folder or collection (Panopto FolderId, ...), when the profile's default is not wanted.</summary>
+    public string? Folder { get; init; }
+}
+
+/// <summary>The knobs of one run, fixed when the job starts so that every replay sees the same ones.</summary>
+public sealed record WorkflowSettings
+{
+    /// <summary>Copy batches in flight at once (a sliding window); vendors with server-driven offsets get 1.</summary>
+    public int CopyWindow { get; init; } = 4;
+
+    /// <summary>Batches one transfer sub-orchestration runs, so no history grows past about a thousand events.</summary>
+    public int BatchesPerSubOrchestration { get; init; } = 200;
+
+    public TimeSpan ProcessingPollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan ProcessingTimeout { get; init; } = TimeSpan.FromHours(6);
+
+    public WorkflowRetryOptions Retry { get; init; } = new();
+}
+
+/// <summary>The orchestration's input: one file to one vendor.</summary>
+public sealed record UploadJob(string JobId, string Vendor, SourceRef Source, UploadDetails Details, WorkflowSettings Settings);
+
+/// <summary>What Prepare found and opened: sizes and counts only; the vendor session itself is in the job store.</summary>
+public sealed record PreparedUpload(
+    long Size,
+    int PartCount,
+    int BatchCount,
+    bool ParallelBatches,
+    string? VendorAssetId,
+    bool AlreadyAtVendor,
+    string? SourceMd5);
+
+public sealed record CopyBatchRequest(UploadJob Job, int Batch);
+
+public sealed record BatchCopied(int Batch, int Parts, long Bytes);
+
+/// <summary>A transfer sub-orchestration's share of the batches.</summary>
+public sealed record TransferSlice(UploadJob Job, int FirstBatch, int BatchCount, bool Parallel);
+
+public sealed record TransferProgress(int Parts, long Bytes);
+
+public sealed record Committed(string VendorAssetId, string? DestinationMd5);
+
+/// <summary>The outcome of a metadata, category, status or compensation step. Not applied = the vendor has no such step.</summary>
+public sealed record StepOutcome(bool Applied, string? Note = null);
+
+public sealed record ProcessingCheck(bool Finished, bool Failed, string? Message);
+
+/// <summary>Why a job failed: the step, a reason a person can act on, whether retrying later can help.</summary>
+public sealed record FailureReport(string Step, string Reason, bool Permanent);
+
+public sealed record CompensateRequest(UploadJob Job, FailureReport Failure);
+
+public sealed record ArchiveRequest(UploadJob Job, FailureReport? Failure);
+
+/// <summary>Where the source went: processed/..., failed/..., or nowhere (a local file stays put).</summary>
+public sealed record Archived(string? Destination);
+
+public static class UploadOutcome
+{
+    public const string Completed = "Completed";
+    public const string Failed = "Failed";
+}
+
+/// <summary>The orchestration's output.</summary>
+public sealed record UploadResult(
+    string JobId,
+    string Vendor,
+    string Outcome,
+    string? VendorAssetId,
+    long Bytes,
+    string? SourceMd5,
+    string? DestinationMd5,
+    string? ArchivedTo,
+    FailureReport? Failure);

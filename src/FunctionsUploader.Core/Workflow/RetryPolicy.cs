@@ -1,0 +1,46 @@
+namespace FunctionsUploader.Workflow;
+
+/// <summary>
+/// The orchestration-level retry of one activity (layer 2 in DESIGN.md), mirroring Durable Task's RetryPolicy:
+/// the first retry waits <see cref="FirstInterval"/>, each next one <see cref="BackoffCoefficient"/> times longer,
+/// never longer than <see cref="MaxInterval"/>. Permanent failures are not retried.
+/// </summary>
+public sealed record RetryPolicy(int MaxAttempts, TimeSpan FirstInterval, double BackoffCoefficient, TimeSpan MaxInterval)
+{
+    /// <summary>The wait before attempt <paramref name="attempt"/> (2 = the first retry).</summary>
+    public TimeSpan DelayBefore(int attempt)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 2);
+        var delay = FirstInterval.TotalMilliseconds * Math.Pow(BackoffCoefficient, attempt - 2);
+        return TimeSpan.FromMilliseconds(Math.Min(delay, MaxInterval.TotalMilliseconds));
+    }
+}
+
+/// <summary>The policies of each step: fast steps retry briefly, copy batches ride out longer outages.</summary>
+public sealed class WorkflowRetryOptions
+{
+    public RetryPolicy Prepare { get; set; } = new(4, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(1));
+
+    public RetryPolicy CopyBatch { get; set; } = new(6, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5));
+
+    public RetryPolicy Commit { get; set; } = new(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2));
+
+    public RetryPolicy Finish { get; set; } = new(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2));
+
+    public RetryPolicy Archive { get; set; } = new(8, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(5));
+
+    /// <summary>Every policy scaled to milliseconds: for tests and the sandbox, where waiting minutes proves nothing.</summary>
+    public static WorkflowRetryOptions Fast()
+    {
+        static RetryPolicy Quick(RetryPolicy p) => p with { FirstInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(50) };
+        var defaults = new WorkflowRetryOptions();
+        return new WorkflowRetryOptions
+        {
+            Prepare = Quick(defaults.Prepare),
+            CopyBatch = Quick(defaults.CopyBatch),
+            Commit = Quick(defaults.Commit),
+            Finish = Quick(defaults.Finish),
+            Archive = Quick(defaults.Archive),
+        };
+    }
+}

@@ -1,0 +1,40 @@
+namespace FunctionsUploader.Workflow;
+
+/// <summary>
+/// The custom status every observer reads (HTTP status endpoint, CLI): a few numbers and short strings, far under
+/// Durable's 16 KB limit, and never a secret or a signed URL.
+/// </summary>
+public sealed record UploadStatus
+{
+    /// <summary>Longest error text kept in the status; the full reason lives in the result and the error file.</summary>
+    public const int MaxErrorLength = 1000;
+
+    public string Phase { get; init; } = UploadPhase.Preparing;
+
+    public long BytesTotal { get; init; }
+
+    public long BytesDone { get; init; }
+
+    public int PartsTotal { get; init; }
+
+    public int PartsDone { get; init; }
+
+    public string? VendorAssetId { get; init; }
+
+    public string? LastError { get; init; }
+
+    public UploadStatus WithError(string error) =>
+        this with { LastError = error.Length <= MaxErrorLength ? error : error[..MaxErrorLength] + "…" };
+}
+
+public static class UploadPhase
+{
+    public const string Preparing = "Preparing";
+    public const string Transferring = "Transferring";
+    public const string Committing = "Committing";
+    public const string Finishing = "Finishing";
+    public const string Processing = "Processing";
+    public const string Archiving = "Archiving";
+    public const string Completed = "Completed";
+    public const string Failed = "Failed";
+}
