@@ -1,0 +1,227 @@
+using FunctionsUploader.Storage;
+using FunctionsUploader.Workflow;
+
+namespace FunctionsUploader.Intake;
+
+/// <summary>
+/// Turns a file in staging (a blob event or an HTTP request) or a local file (the CLI) into one validated
+/// <see cref="UploadJob"/> per vendor, before anything starts. Choices layer up: the route's defaults, then
+/// the blob's metadata (upload_* keys), then the sidecar or request.
+/// </summary>
+public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions options, IReadOnlyCollection<string> vendors, WorkflowSettings settings)
+{
+    /// <summary>The blob metadata keys that override a route's defaults (Azure metadata names allow no '-').</summary>
+    public const string MetadataPrefix = "upload_";
+
+    /// <summary>Jobs for a blob that arrived in staging; none for the sidecars and error reports that travel beside files.</summary>
+    public async Task<IReadOnlyList<UploadJob>> FromBlobAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        if (BlobNames.IsCompanionFile(blobName))
+        {
+            return [];
+        }
+
+        return await JobsForAsync(blobName, request: null, cancellationToken);
+    }
+
+    /// <summary>Jobs for an HTTP start request: the request names the source and may add what a sidecar would.</summary>
+    public async Task<IReadOnlyList<UploadJob>> FromRequestAsync(UploadInstructions request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Source))
+        {
+            throw new IntakeException("request", ["field 'source' is required: the name of the file in the staging container"]);
+        }
+
+        if (BlobNames.IsCompanionFile(request.Source))
+        {
+            throw new IntakeException(request.Source, ["is a sidecar or error report, not a media file"]);
+        }
+
+        return await JobsForAsync(request.Source, request, cancellationToken);
+    }
+
+    /// <summary>A job for a local file (the CLI): no route, no sidecar lookup; the instructions say it all.</summary>
+    public static UploadJob ForLocalFile(string path, UploadInstructions instructions, IReadOnlyCollection<string> vendors, WorkflowSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(instructions);
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            throw new IntakeException(path, ["the file does not exist"]);
+        }
+
+        var problems = new List<string>();
+        var chosen = ChooseVendors(instructions.Vendors ?? [], vendors, problems);
+        if (chosen.Count != 1)
+        {
+            problems.Add(chosen.Count == 0 ? "name one vendor" : "a local file goes to one vendor per run");
+        }
+
+        CheckJobId(instructions.JobId, problems);
+        if (problems.Count > 0)
+        {
+            throw new IntakeException(path, problems);
+        }
+
+        var vendor = chosen[0];
+        var jobId = instructions.JobId ?? JobIds.ForLocalFile(file.FullName, file.Length, file.LastWriteTimeUtc, vendor);
+        return new UploadJob(jobId, vendor, SourceRef.LocalFile(file.FullName), Details(new RouteOptions(), new Dictionary<string, string>(), instructions), settings);
+    }
+
+    private async Task<IReadOnlyList<UploadJob>> JobsForAsync(string blobName, UploadInstructions? request, CancellationToken cancellationToken)
+    {
+        if (BlobNames.Problem(blobName) is { } nameProblem)
+        {
+            throw new IntakeException(blobName, [nameProblem]);
+        }
+
+        var blob = staging.GetBlobClient(blobName);
+        BlobProperties properties;
+        try
+        {
+            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+        }
+        catch (BlobStorageException e) when (e.Status == 404)
+        {
+            throw new IntakeException($"{staging.Name}/{blobName}", ["the file does not exist in the staging container"]);
+        }
+
+        var sidecar = await ReadSidecarAsync(blobName, cancellationToken);
+        var route = options.Routes.Where(r => blobName.StartsWith(r.Prefix, StringComparison.Ordinal)).MaxBy(r => r.Prefix.Length);
+        var metadata = properties.Metadata
+            .Where(m => m.Key.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(m => m.Key[MetadataPrefix.Length..].ToLowerInvariant(), m => m.Value);
+
+        // Later layers win: request over sidecar over metadata over route.
+        var instructions = Layer(sidecar, request);
+        var requested = instructions?.Vendors
+            ?? (metadata.TryGetValue("vendors", out var listed) ? Split(listed) : null)
+            ?? (route?.Vendors.Count > 0 ? route.Vendors : null);
+
+        var problems = new List<string>();
+        if (requested is null)
+        {
+            problems.Add($"no route matches this path and neither a sidecar ({blobName}{UploadInstructions.SidecarSuffix}) nor the request names a vendor");
+        }
+
+        var chosen = ChooseVendors(requested ?? [], vendors, problems);
+        CheckJobId(instructions?.JobId, problems);
+        if (problems.Count > 0)
+        {
+            throw new IntakeException($"{staging.Name}/{blobName}", problems);
+        }
+
+        var details = Details(route ?? new RouteOptions(), metadata, instructions ?? new UploadInstructions());
+        var source = new SourceRef(staging.Name, blobName, properties.ETag);
+        return chosen
+            .Select(vendor => new UploadJob(JobIdFor(instructions?.JobId, chosen.Count, source, properties.ETag, vendor), vendor, source, details, settings))
+            .ToList();
+    }
+
+    private async Task<UploadInstructions?> ReadSidecarAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var sidecarName = blobName + UploadInstructions.SidecarSuffix;
+        var sidecar = staging.GetBlobClient(sidecarName);
+        BlobProperties properties;
+        try
+        {
+            properties = await sidecar.GetPropertiesAsync(cancellationToken: cancellationToken);
+        }
+        catch (BlobStorageException e) when (e.Status == 404)
+        {
+            return null;
+        }
+
+        if (properties.Length > UploadInstructions.MaxBytes)
+        {
+            throw new IntakeException($"{staging.Name}/{sidecarName}", [$"is {properties.Length} bytes; a sidecar holds at most {UploadInstructions.MaxBytes}"]);
+        }
+
+        if (properties.Length == 0)
+        {
+            throw new IntakeException($"{staging.Name}/{sidecarName}", ["is empty; write a JSON object such as {\"title\": \"...\"}"]);
+        }
+
+        await using var stream = await sidecar.OpenReadAsync(0, properties.Length, BlobConditions.IfUnchanged(properties.ETag), cancellationToken);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken);
+        return UploadInstructions.ParseSidecar($"{staging.Name}/{sidecarName}", buffer.ToArray());
+    }
+
+    private static UploadInstructions? Layer(UploadInstructions? lower, UploadInstructions? upper) =>
+        lower is null ? upper
+        : upper is null ? lower
+        : new UploadInstructions
+        {
+            Source = upper.Source ?? lower.Source,
+            Vendors = upper.Vendors ?? lower.Vendors,
+            Title = upper.Title ?? lower.Title,
+            Description = upper.Description ?? lower.Description,
+            RecordedAt = upper.RecordedAt ?? lower.RecordedAt,
+            Categories = upper.Categories ?? lower.Categories,
+            Metadata = upper.Metadata ?? lower.Metadata,
+            Status = upper.Status ?? lower.Status,
+            Folder = upper.Folder ?? lower.Folder,
+            JobId = upper.JobId ?? lower.JobId,
+        };
+
+    private static UploadDetails Details(RouteOptions route, IReadOnlyDictionary<string, string> metadata, UploadInstructions instructions)
+    {
+        string? Pick(string? fromInstructions, string key, string? fromRoute) =>
+            fromInstructions ?? (metadata.TryGetValue(key, out var value) ? value : null) ?? fromRoute;
+
+        var mergedMetadata = new Dictionary<string, string>(route.Metadata, StringComparer.Ordinal);
+        foreach (var (key, value) in instructions.Metadata ?? new Dictionary<string, string>())
+        {
+            mergedMetadata[key] = value;
+        }
+
+        return new UploadDetails
+        {
+            Title = Pick(instructions.Title, "title", route.Title),
+            Description = Pick(instructions.Description, "description", route.Description),
+            RecordedAt = instructions.RecordedAt,
+            Categories = instructions.Categories
+                ?? (metadata.TryGetValue("categories", out var categories) ? Split(categories) : null)
+                ?? route.Categories,
+            Metadata = mergedMetadata,
+            Status = Pick(instructions.Status, "status", route.Status),
+            Folder = Pick(instructions.Folder, "folder", route.Folder),
+        };
+    }
+
+    private static List<string> ChooseVendors(IEnumerable<string> requested, IReadOnlyCollection<string> known, List<string> problems)
+    {
+        var chosen = new List<string>();
+        foreach (var name in requested.Select(v => v.Trim().ToLowerInvariant()).Distinct())
+        {
+            if (known.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                chosen.Add(name);
+            }
+            else
+            {
+                problems.Add($"unknown vendor '{name}' (configured: {(known.Count == 0 ? "none" : string.Join(", ", known.Order(StringComparer.Ordinal)))})");
+            }
+        }
+
+        return chosen;
+    }
+
+    private static void CheckJobId(string? jobId, List<string> problems)
+    {
+        if (jobId is not null && JobIds.Validate(jobId) is { } problem)
+        {
+            problems.Add(problem);
+        }
+    }
+
+    private static string JobIdFor(string? requested, int vendorCount, SourceRef source, string etag, string vendor) =>
+        requested is null ? JobIds.ForBlob(source.Container, source.Name, etag, vendor)
+        : vendorCount == 1 ? requested
+        : $"{requested}-{vendor}";
+
+    private static List<string> Split(string list) =>
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}
