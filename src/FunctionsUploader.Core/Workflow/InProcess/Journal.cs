@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace FunctionsUploader.Workflow.InProcess;
 
@@ -27,10 +26,7 @@ public sealed record JournalEntry(
 /// </summary>
 public sealed class Journal
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    internal static JsonSerializerOptions Json => WorkflowJson.Options;
 
     private readonly object _gate = new();
     private readonly List<JournalEntry> _entries;

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using FunctionsUploader.Intake;
+using FunctionsUploader.Storage;
+using FunctionsUploader.Workflow;
+using FunctionsUploader.Workflow.InProcess;
+
+namespace FunctionsUploader.Activities;
+
+/// <summary>
+/// The last step: the source moves out of staging, to processed/ when the vendor has it, or to failed/ with
+/// &lt;name&gt;.error.json. Copy first, check the copy, then delete the source only if it is the version the job
+/// read (ETag): nothing is ever lost, and running twice (after a crash) finds the work done.
+/// </summary>
+public sealed class ArchiveActivity(StagingAccount staging, TimeProvider time) : IActivity<ArchiveRequest, Archived>
+{
+    public async Task<Archived> RunAsync(ArchiveRequest input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var source = input.Job.Source;
+        if (source.IsLocalFile)
+        {
+            return new Archived(null); // The CLI never moves a user's own file.
+        }
+
+        var destination = input.Failure is null ? staging.Processed : staging.Failed;
+        await destination.CreateIfNotExistsAsync(cancellationToken);
+        var from = staging.Container(source.Container).GetBlobClient(source.Name);
+        var to = destination.GetBlobClient(source.Name);
+
+        if (input.Failure is not null)
+        {
+            await WriteErrorReportAsync(destination, input, cancellationToken);
+        }
+
+        await MoveAsync(from, to, source.ETag, cancellationToken);
+        var sidecar = staging.Container(source.Container).GetBlobClient(source.Name + UploadInstructions.SidecarSuffix);
+        if (await sidecar.ExistsAsync(cancellationToken))
+        {
+            await MoveAsync(sidecar, destination.GetBlobClient(source.Name + UploadInstructions.SidecarSuffix), null, cancellationToken);
+        }
+
+        return new Archived($"{destination.Name}/{source.Name}");
+    }
+
+    private static async Task MoveAsync(IBlobClient from, IBlobClient to, string? etag, CancellationToken cancellationToken)
+    {
+        if (!await from.ExistsAsync(cancellationToken) && await to.ExistsAsync(cancellationToken))
+        {
+            return; // Moved by an earlier run of this activity.
+        }
+
+        BlobProperties properties;
+        try
+        {
+            properties = await from.GetPropertiesAsync(etag is null ? null : BlobConditions.IfUnchanged(etag), cancellationToken);
+        }
+        catch (BlobStorageException e) when (e.Status == 412)
+        {
+            throw new PermanentFailureException($"{from.ContainerName}/{from.Name} was replaced while it was being uploaded; the new version stays in staging for its own job.");
+        }
+
+        var copied = await to.CopyFromAsync(from.Uri, BlobConditions.IfUnchanged(properties.ETag), cancellationToken: cancellationToken);
+        if (copied.Length != properties.Length)
+        {
+            throw new InvalidOperationException($"The copy of {from.ContainerName}/{from.Name} has {copied.Length} bytes, not {properties.Length}; the source stays.");
+        }
+
+        await from.DeleteIfExistsAsync(BlobConditions.IfUnchanged(properties.ETag), cancellationToken);
+    }
+
+    private async Task WriteErrorReportAsync(IBlobContainerClient destination, ArchiveRequest input, CancellationToken cancellationToken)
+    {
+        var report = new
+        {
+            jobId = input.Job.JobId,
+            vendor = input.Job.Vendor,
+            source = input.Job.Source.ToString(),
+            step = input.Failure!.Step,
+            reason = input.Failure.Reason,
+            permanent = input.Failure.Permanent,
+            failedAt = time.GetUtcNow(),
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(report, new JsonSerializerOptions(WorkflowJson.Options) { WriteIndented = true });
+        await destination.GetBlobClient(input.Job.Source.Name + BlobNames.ErrorReportSuffix)
+            .UploadAsync(new MemoryStream(bytes), bytes.Length, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken);
+    }
+}
