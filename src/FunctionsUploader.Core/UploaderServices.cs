@@ -1,0 +1,67 @@
+using FunctionsUploader.Activities;
+using FunctionsUploader.Intake;
+using FunctionsUploader.Jobs;
+using FunctionsUploader.Workflow;
+using FunctionsUploader.Workflow.InProcess;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsUploader;
+
+/// <summary>
+/// The one service registration every host uses (the Functions app, the CLI, the tests), so they run the same
+/// activities with the same settings. Settings live under "Uploader" (app settings: Uploader__Staging__Container).
+/// </summary>
+public static class UploaderServices
+{
+    public const string Section = "Uploader";
+
+    public static IServiceCollection AddUploader(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(Section);
+        services.AddOptions<IntakeOptions>().Bind(section).Validate(o => o.Routes.All(r => r.Vendors.Count > 0), "Every route (Uploader:Routes:N) names at least one vendor.").ValidateOnStart();
+        services.AddOptions<WorkflowSettings>().Bind(section.GetSection("Workflow"));
+        services.AddOptions<JobStoreOptions>().Bind(section.GetSection("JobStore"));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new StagingAccount(sp.GetRequiredService<IOptions<IntakeOptions>>().Value.Staging));
+        services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Directory is { Length: > 0 } directory
+            ? new FileJobStore(directory)
+            : new BlobJobStore(sp.GetRequiredService<StagingAccount>().Jobs));
+
+        foreach (var registration in ActivityCatalog.All.Values)
+        {
+            services.TryAddTransient(registration.ImplementationType);
+        }
+
+        return services;
+    }
+}
+
+/// <summary>Where the job store lives: a local folder (the CLI), or, when unset, the staging account's jobs container.</summary>
+public sealed class JobStoreOptions
+{
+    public string? Directory { get; set; }
+}
+
+/// <summary>Every activity the upload workflow calls, by name: what hosts register and dispatch on.</summary>
+public static class ActivityCatalog
+{
+    public static readonly IReadOnlyDictionary<string, CatalogEntry> All = new[]
+    {
+        CatalogEntry.For<ArchiveActivity, ArchiveRequest, Archived>(ActivityNames.Archive),
+    }.ToDictionary(e => e.Registration.Name);
+
+    public static IReadOnlyDictionary<string, ActivityRegistration> Registrations => All.ToDictionary(e => e.Key, e => e.Value.Registration);
+}
+
+public sealed record CatalogEntry(ActivityRegistration Registration, Type ImplementationType)
+{
+    public static CatalogEntry For<TActivity, TInput, TOutput>(string name)
+        where TActivity : IActivity<TInput, TOutput>
+        where TInput : class =>
+        new(ActivityRegistration.For<TActivity, TInput, TOutput>(name), typeof(TActivity));
+}
