@@ -222,8 +222,7 @@ internal sealed class CliHost : IDisposable
         Configuration = configuration;
         _services = services;
         State = state;
-        var vendors = configuration.GetSection($"{UploaderServices.Section}:Vendors").GetChildren().Select(c => c.Key.ToLowerInvariant()).ToList();
-        Vendors = vendors;
+        Vendors = UploaderServices.ConfiguredVendors(configuration);
         Settings = services.GetRequiredService<IOptions<WorkflowSettings>>().Value;
         Runner = new InProcessRunner(services, ActivityCatalog.Registrations, state.Journals, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>());
     }
@@ -281,8 +280,7 @@ internal sealed class CliHost : IDisposable
             throw new IntakeException(instructions.Source ?? "source", ["no such local file, and no staging account is configured (Uploader:Staging:ConnectionString) to look for it there"]);
         }
 
-        var intake = new UploadIntake(_services.GetRequiredService<StagingAccount>().Staging, options, Vendors, Settings);
-        return await intake.FromRequestAsync(instructions, cancellationToken);
+        return await _services.GetRequiredService<UploadIntake>().FromRequestAsync(instructions, cancellationToken);
     }
 
     public void Dispose() => _services.Dispose();

@@ -32,6 +32,14 @@ public static class UploaderServices
             ? new FileJobStore(directory)
             : new BlobJobStore(sp.GetRequiredService<StagingAccount>().Jobs));
 
+        var vendors = ConfiguredVendors(configuration);
+        services.TryAddSingleton(sp => new UploadIntake(
+            sp.GetRequiredService<StagingAccount>().Staging,
+            sp.GetRequiredService<IOptions<IntakeOptions>>().Value,
+            vendors,
+            sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
+        services.TryAddTransient<UploadStarter>();
+
         foreach (var registration in ActivityCatalog.All.Values)
         {
             services.TryAddTransient(registration.ImplementationType);
@@ -39,6 +47,10 @@ public static class UploaderServices
 
         return services;
     }
+
+    /// <summary>The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name.</summary>
+    public static IReadOnlyCollection<string> ConfiguredVendors(IConfiguration configuration) =>
+        [.. configuration.GetSection($"{Section}:Vendors").GetChildren().Select(c => c.Key.ToLowerInvariant()).Order(StringComparer.Ordinal)];
 }
 
 /// <summary>Where the job store lives: a local folder (the CLI), or, when unset, the staging account's jobs container.</summary>

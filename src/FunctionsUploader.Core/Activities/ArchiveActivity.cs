@@ -16,20 +16,29 @@ public sealed class ArchiveActivity(StagingAccount staging, TimeProvider time) :
     public async Task<Archived> RunAsync(ArchiveRequest input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var source = input.Job.Source;
+        return await ArchiveAsync(input.Job.Source, input.Job.JobId, input.Job.Vendor, input.Failure, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="source"/> to processed/, or with a <paramref name="failure"/> to failed/ beside its error
+    /// report. Also used for files refused at intake, which have no job (<paramref name="jobId"/> null).
+    /// </summary>
+    public async Task<Archived> ArchiveAsync(SourceRef source, string? jobId, string? vendor, FailureReport? failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
         if (source.IsLocalFile)
         {
             return new Archived(null); // The CLI never moves a user's own file.
         }
 
-        var destination = input.Failure is null ? staging.Processed : staging.Failed;
+        var destination = failure is null ? staging.Processed : staging.Failed;
         await destination.CreateIfNotExistsAsync(cancellationToken);
         var from = staging.Container(source.Container).GetBlobClient(source.Name);
         var to = destination.GetBlobClient(source.Name);
 
-        if (input.Failure is not null)
+        if (failure is not null)
         {
-            await WriteErrorReportAsync(destination, input, cancellationToken);
+            await WriteErrorReportAsync(destination, source, jobId, vendor, failure, cancellationToken);
         }
 
         await MoveAsync(from, to, source.ETag, cancellationToken);
@@ -68,20 +77,20 @@ public sealed class ArchiveActivity(StagingAccount staging, TimeProvider time) :
         await from.DeleteIfExistsAsync(BlobConditions.IfUnchanged(properties.ETag), cancellationToken);
     }
 
-    private async Task WriteErrorReportAsync(IBlobContainerClient destination, ArchiveRequest input, CancellationToken cancellationToken)
+    private async Task WriteErrorReportAsync(IBlobContainerClient destination, SourceRef source, string? jobId, string? vendor, FailureReport failure, CancellationToken cancellationToken)
     {
         var report = new
         {
-            jobId = input.Job.JobId,
-            vendor = input.Job.Vendor,
-            source = input.Job.Source.ToString(),
-            step = input.Failure!.Step,
-            reason = input.Failure.Reason,
-            permanent = input.Failure.Permanent,
+            jobId,
+            vendor,
+            source = source.ToString(),
+            step = failure.Step,
+            reason = failure.Reason,
+            permanent = failure.Permanent,
             failedAt = time.GetUtcNow(),
         };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(report, new JsonSerializerOptions(WorkflowJson.Options) { WriteIndented = true });
-        await destination.GetBlobClient(input.Job.Source.Name + BlobNames.ErrorReportSuffix)
+        await destination.GetBlobClient(source.Name + BlobNames.ErrorReportSuffix)
             .UploadAsync(new MemoryStream(bytes), bytes.Length, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken);
     }
 }

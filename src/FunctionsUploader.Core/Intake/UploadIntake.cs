@@ -10,6 +10,9 @@ namespace FunctionsUploader.Intake;
 /// </summary>
 public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions options, IReadOnlyCollection<string> vendors, WorkflowSettings settings)
 {
+    /// <summary>The staging container's name.</summary>
+    public string StagingContainer => staging.Name;
+
     /// <summary>The blob metadata keys that override a route's defaults (Azure metadata names allow no '-').</summary>
     public const string MetadataPrefix = "upload_";
 

@@ -1,3 +1,4 @@
+using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Workflow;
 using FunctionsUploader.Workflow.InProcess;
 
@@ -275,10 +276,5 @@ public sealed class UploadWorkflowTests : IDisposable
         while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
         }
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }
