@@ -2,6 +2,7 @@ using FunctionsUploader.Simulators.Auth;
 using FunctionsUploader.Simulators.Faults;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.MediaValet;
+using FunctionsUploader.Simulators.Picovico;
 using FunctionsUploader.Simulators.Storage;
 using FunctionsUploader.Simulators.Tenants;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,9 @@ internal static class SimulatorApp
         services.AddVendor<MediaValetAuth, MediaValetLibrary>();
         services.AddSingleton<MediaValetUploads>();
         services.AddSingleton<MediaValetCheckIns>();
+
+        services.AddVendor<PicovicoAuth, PicovicoDirectUploads>();
+        services.AddSingleton<PicovicoLogin>();
     }
 
     public static void MapSimulators(this WebApplication app)
@@ -40,6 +44,7 @@ internal static class SimulatorApp
         app.UseMiddleware<RequestRecorder>();
         app.MapGet("/", () => "FunctionsUploader vendor simulators: /mediavalet/, /picovico/, /prepr/, /panopto/; admin under /_sim/.");
         app.MapMediaValet();
+        app.MapPicovico();
 
         var admin = app.MapGroup("/_sim");
         admin.MapTenants();
