@@ -3,6 +3,7 @@ using FunctionsUploader.Simulators.Faults;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.MediaValet;
 using FunctionsUploader.Simulators.Picovico;
+using FunctionsUploader.Simulators.Prepr;
 using FunctionsUploader.Simulators.Storage;
 using FunctionsUploader.Simulators.Tenants;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,10 @@ internal static class SimulatorApp
 
         services.AddVendor<PicovicoAuth, PicovicoDirectUploads>();
         services.AddSingleton<PicovicoLogin>();
+
+        services.AddVendor<PreprAuth, PreprAssets>();
+        services.AddSingleton<PreprChunks>();
+        services.AddSingleton<PreprRateLimit>();
     }
 
     public static void MapSimulators(this WebApplication app)
@@ -45,6 +50,7 @@ internal static class SimulatorApp
         app.MapGet("/", () => "FunctionsUploader vendor simulators: /mediavalet/, /picovico/, /prepr/, /panopto/; admin under /_sim/.");
         app.MapMediaValet();
         app.MapPicovico();
+        app.MapPrepr();
 
         var admin = app.MapGroup("/_sim");
         admin.MapTenants();
