@@ -2,6 +2,7 @@ using FunctionsUploader.Simulators.Auth;
 using FunctionsUploader.Simulators.Faults;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.MediaValet;
+using FunctionsUploader.Simulators.Panopto;
 using FunctionsUploader.Simulators.Picovico;
 using FunctionsUploader.Simulators.Prepr;
 using FunctionsUploader.Simulators.Storage;
@@ -42,6 +43,8 @@ internal static class SimulatorApp
         services.AddVendor<PreprAuth, PreprAssets>();
         services.AddSingleton<PreprChunks>();
         services.AddSingleton<PreprRateLimit>();
+
+        services.AddVendor<PanoptoAuth, PanoptoSessionUploads>();
     }
 
     public static void MapSimulators(this WebApplication app)
@@ -51,6 +54,7 @@ internal static class SimulatorApp
         app.MapMediaValet();
         app.MapPicovico();
         app.MapPrepr();
+        app.MapPanopto();
 
         var admin = app.MapGroup("/_sim");
         admin.MapTenants();

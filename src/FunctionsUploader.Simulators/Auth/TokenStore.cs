@@ -42,6 +42,12 @@ internal sealed class TokenStore(TimeProvider time)
     public IssuedToken? Find(string? value, SimulatedVendor vendor, TokenKind kind) =>
         value is not null && _tokens.TryGetValue(value, out var token) && token.Vendor == vendor && token.Kind == kind ? token : null;
 
+    /// <summary>Null when the request's "Authorization: Bearer" token is the tenant's and usable now; otherwise why not.</summary>
+    public string? BearerProblem(HttpRequest request, Tenant tenant, SimulatedVendor vendor) =>
+        Find(RequestCredentials.Bearer(request), vendor, TokenKind.Access) is { } token && token.Tenant == tenant
+            ? Problem(token)
+            : "The Bearer token is missing or not valid.";
+
     /// <summary>Null when the token is usable now; otherwise why not.</summary>
     public string? Problem(IssuedToken token) =>
         time.GetUtcNow() >= token.ExpiresAt || (token.Kind == TokenKind.Access && token.Generation != token.Tenant.TokenGeneration(token.Vendor))

@@ -42,8 +42,7 @@ internal sealed class MediaValetAuth(TokenStore tokens, TenantRegistry tenants, 
             return "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.";
         }
 
-        var token = tokens.Find(RequestCredentials.Bearer(context.Request), Vendor, TokenKind.Access);
-        return token is null || token.Tenant != tenant ? "The Bearer token is missing or not valid." : tokens.Problem(token);
+        return tokens.BearerProblem(context.Request, tenant, Vendor);
     }
 
     public IResult Error(SimulatedOperation operation, int status, string message) =>

@@ -98,5 +98,13 @@ public sealed class PanoptoCredentials
 
     public string Password { get; set; } = "panopto-sim-password";
 
+    /// <summary>
+    /// The S3 keys for the UploadTarget. Panopto's own target takes any ("dummy"); the simulator's target is the
+    /// S3 server it stores into (s3rver wants its own key id), so connectors must take these from configuration.
+    /// </summary>
+    public string UploadAccessKey { get; set; } = "dummy";
+
+    public string UploadSecretKey { get; set; } = "dummy";
+
     public override string ToString() => $"PanoptoCredentials({ClientId})";
 }

@@ -15,7 +15,7 @@ internal sealed class TenantRegistry
     public TenantRegistry(IOptions<SimulatorOptions> options)
     {
         _options = options.Value;
-        Default = new Tenant(DefaultTenantId, _options.DefaultCredentials, _options.Defaults.Copy(), _options.Faults);
+        Default = new Tenant(DefaultTenantId, WithUploadKeys(_options.DefaultCredentials), _options.Defaults.Copy(), _options.Faults);
         _tenants[DefaultTenantId] = Default;
     }
 
@@ -27,12 +27,19 @@ internal sealed class TenantRegistry
     public Tenant Create(TenantSettings? settings = null)
     {
         var id = "t" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
-        var tenant = new Tenant(id, TenantCredentials.Generate(id), (settings ?? _options.Defaults).Copy(), _options.Faults);
+        var tenant = new Tenant(id, WithUploadKeys(TenantCredentials.Generate(id)), (settings ?? _options.Defaults).Copy(), _options.Faults);
         _tenants[id] = tenant;
         return tenant;
     }
 
     public Tenant? Get(string id) => _tenants.GetValueOrDefault(id);
+
+    private TenantCredentials WithUploadKeys(TenantCredentials credentials)
+    {
+        credentials.Panopto.UploadAccessKey = _options.S3AccessKey;
+        credentials.Panopto.UploadSecretKey = _options.S3SecretKey;
+        return credentials;
+    }
 
     /// <summary>The tenant whose credentials satisfy <paramref name="match"/> (a handful of tenants: a scan is enough).</summary>
     public Tenant? Find(Func<TenantCredentials, bool> match) => _tenants.Values.FirstOrDefault(t => match(t.Credentials));
