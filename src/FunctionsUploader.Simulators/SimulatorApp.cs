@@ -8,7 +8,6 @@ using FunctionsUploader.Simulators.Prepr;
 using FunctionsUploader.Simulators.Storage;
 using FunctionsUploader.Simulators.Tenants;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsUploader.Simulators;

@@ -1,6 +1,5 @@
 using FunctionsUploader.Simulators.Faults;
 using FunctionsUploader.Simulators.Tenants;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Simulators;
 

@@ -3,7 +3,6 @@ using FunctionsUploader.Simulators.Tenants;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Simulators;
 

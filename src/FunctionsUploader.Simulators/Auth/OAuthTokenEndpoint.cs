@@ -82,6 +82,11 @@ internal sealed class OAuthTokenEndpoint(TokenStore tokens, TenantRegistry tenan
             scope), TokenJson.Options);
     }
 
+    /// <summary>Maps a vendor's token endpoint: the "token" operation, reached without a token.</summary>
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder routes, string pattern, SimulatedVendor vendor, Func<TenantCredentials, OAuthClient> clientOf) =>
+        routes.MapPost(pattern, (HttpContext context, OAuthTokenEndpoint tokens) => tokens.IssueAsync(context, vendor, clientOf))
+            .Simulates(vendor, "token", authenticated: false);
+
     public static IResult Error(int status, string error, string description) =>
         Results.Json(new TokenError(error, description), TokenJson.Options, statusCode: status);
 

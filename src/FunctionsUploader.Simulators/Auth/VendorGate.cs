@@ -1,6 +1,5 @@
 using System.Buffers;
 using FunctionsUploader.Simulators.Inspection;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Simulators.Auth;
 

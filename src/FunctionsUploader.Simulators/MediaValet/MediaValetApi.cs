@@ -14,8 +14,7 @@ internal static class MediaValetApi
     {
         var api = app.MapGroup("/mediavalet").AddEndpointFilter<VendorGate>();
 
-        api.MapPost("/connect/token", (HttpContext context, OAuthTokenEndpoint tokens) => tokens.IssueAsync(context, Vendor, MediaValetAuth.ClientOf))
-            .Simulates(Vendor, "token", authenticated: false);
+        OAuthTokenEndpoint.Map(api, "/connect/token", Vendor, MediaValetAuth.ClientOf);
 
         api.MapPost("/uploads", (HttpContext context, MediaValetUploads uploads) => uploads.CreateAsync(context))
             .Simulates(Vendor, "createUpload");

@@ -1,5 +1,4 @@
 using FunctionsUploader.Simulators.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Simulators.MediaValet;
 

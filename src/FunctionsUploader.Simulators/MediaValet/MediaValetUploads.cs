@@ -1,6 +1,5 @@
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Simulators.MediaValet;
 
@@ -171,12 +170,16 @@ internal sealed class MediaValetUploads(MediaValetLibrary library, BlobStorage s
             return MediaValetJson.NotFound(id);
         }
 
-        if (asset.Status == MediaValetStatus.Finalized)
+        lock (asset.Gate)
         {
-            return MediaValetJson.Error(409, $"{id} is a finalized asset, not an upload in progress.");
+            if (asset.Status == MediaValetStatus.Finalized)
+            {
+                return MediaValetJson.Error(409, $"{id} is a finalized asset, not an upload in progress.");
+            }
+
+            asset.Status = MediaValetStatus.Cancelled;
         }
 
-        asset.Status = MediaValetStatus.Cancelled;
         await storage.Blob(storage.MediaValetContainer, asset.UploadFilename).DeleteIfExistsAsync(cancellationToken: context.RequestAborted);
         return Results.NoContent();
     }

@@ -11,8 +11,7 @@ internal static class PanoptoApi
     {
         var server = app.MapGroup("/panopto/Panopto").AddEndpointFilter<VendorGate>();
 
-        server.MapPost("/oauth2/connect/token", (HttpContext context, OAuthTokenEndpoint tokens) => tokens.IssueAsync(context, Vendor, PanoptoAuth.ClientOf))
-            .Simulates(Vendor, "token", authenticated: false);
+        OAuthTokenEndpoint.Map(server, "/oauth2/connect/token", Vendor, PanoptoAuth.ClientOf);
 
         var rest = server.MapGroup("/PublicAPI/REST");
         rest.MapPost("/sessionUpload", (HttpContext context, PanoptoSessionUploads uploads) => uploads.CreateAsync(context))

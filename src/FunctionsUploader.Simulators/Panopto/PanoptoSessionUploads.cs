@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.Storage;
 using FunctionsUploader.Simulators.Tenants;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Simulators.Panopto;
 

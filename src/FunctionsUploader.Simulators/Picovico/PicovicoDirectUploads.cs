@@ -4,7 +4,6 @@ using Amazon.S3;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.Storage;
 using FunctionsUploader.Simulators.Tenants;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Simulators.Picovico;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.Storage;
 using FunctionsUploader.Simulators.Tenants;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Simulators.Prepr;
 
@@ -99,7 +98,11 @@ internal sealed class PreprAssets(BlobStorage storage, TimeProvider time, ILogge
             return PreprJson.NotFound(id);
         }
 
-        asset.Deleted = true;
+        lock (asset.Gate)
+        {
+            asset.Deleted = true;
+        }
+
         await storage.Blob(storage.PreprContainer, asset.Id).DeleteIfExistsAsync(cancellationToken: context.RequestAborted);
         return Results.NoContent();
     }

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using FunctionsUploader.Simulators;
-using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Tests.Fixtures;
+using FunctionsUploader.Tests.Simulators.Clients;
 
 namespace FunctionsUploader.Tests.Simulators;
 
@@ -14,7 +13,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
     public async Task Upload_through_the_sas_then_fill_categorize_and_finalize_leaves_the_asset_with_the_bytes()
     {
         var tenant = simulator.NewTenant();
-        var api = new MediaValetApi(simulator, tenant);
+        var api = new MediaValetTestClient(simulator, tenant);
         await api.LogInAsync();
         var data = TestData.Bytes(3 * 1024 * 1024 + 5, seed: 11);
         var categoryId = Guid.NewGuid().ToString();
@@ -52,7 +51,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
     {
         var tenant = simulator.NewTenant();
         var mv = tenant.Credentials.MediaValet;
-        var api = new MediaValetApi(simulator, tenant);
+        var api = new MediaValetTestClient(simulator, tenant);
 
         var wrongSecret = await api.TokenAsync(("grant_type", "password"), ("username", mv.Username), ("password", mv.Password), ("scope", "openid api"), ("client_secret", "nope"));
         var wrongPassword = await api.TokenAsync(("grant_type", "password"), ("username", mv.Username), ("password", "nope"), ("scope", "openid api"), ("client_secret", mv.ClientSecret));
@@ -77,7 +76,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
     public async Task An_expired_access_token_is_refused_and_the_refresh_token_grant_issues_a_new_one()
     {
         var tenant = simulator.NewTenant(s => s.TokenLifetime = TimeSpan.FromMilliseconds(300));
-        var api = new MediaValetApi(simulator, tenant);
+        var api = new MediaValetTestClient(simulator, tenant);
         var login = await api.LogInAsync("openid api offline_access");
         Assert.Equal(1, login.Body.GetProperty("expires_in").GetInt32());
 
@@ -97,7 +96,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
     public async Task Azurite_refuses_writes_to_an_upload_url_whose_sas_has_expired()
     {
         var tenant = simulator.NewTenant(s => s.SasLifetime = TimeSpan.FromSeconds(1));
-        var api = new MediaValetApi(simulator, tenant);
+        var api = new MediaValetTestClient(simulator, tenant);
         await api.LogInAsync();
         var upload = await api.CreateUploadAsync("late.mp4");
         var blob = BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl")));
@@ -113,7 +112,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
     public async Task Fill_and_finalize_are_refused_unless_the_committed_blob_has_the_declared_size()
     {
         var tenant = simulator.NewTenant();
-        var api = new MediaValetApi(simulator, tenant);
+        var api = new MediaValetTestClient(simulator, tenant);
         await api.LogInAsync();
         var upload = await api.CreateUploadAsync("short.mp4");
         var id = upload.Text("id");
@@ -143,7 +142,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
     public async Task Cancelling_an_upload_deletes_its_blob_and_the_upload()
     {
         var tenant = simulator.NewTenant();
-        var api = new MediaValetApi(simulator, tenant);
+        var api = new MediaValetTestClient(simulator, tenant);
         await api.LogInAsync();
         var upload = await api.CreateUploadAsync("gone.mp4");
         var id = upload.Text("id");
@@ -164,7 +163,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
     public async Task Check_out_and_check_in_add_a_version_with_the_new_bytes()
     {
         var tenant = simulator.NewTenant();
-        var api = new MediaValetApi(simulator, tenant);
+        var api = new MediaValetTestClient(simulator, tenant);
         await api.LogInAsync();
         var first = TestData.Bytes(1000, seed: 12);
         var second = TestData.Bytes(2000, seed: 13);
@@ -198,63 +197,5 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
         Assert.Equal(TestData.Md5Hex(second), report.Md5);
         Assert.Equal([(1, TestData.Md5Hex(first)), (2, TestData.Md5Hex(second))], report.Versions.Select(v => (v.Version, v.Md5!)));
         Assert.Equal("logo-v2.png", report.Versions[1].FileName);
-    }
-
-    /// <summary>A MediaValet client as small as a test needs: token, JSON calls with Bearer and subscription key.</summary>
-    private sealed class MediaValetApi(Simulator simulator, SimulatorTenant tenant)
-    {
-        private readonly MediaValetCredentials _credentials = tenant.Credentials.MediaValet;
-
-        public string? AccessToken { get; set; }
-
-        public async Task<VendorAnswer> LogInAsync(string scope = "openid api")
-        {
-            var answer = await TokenAsync(("grant_type", "password"), ("username", _credentials.Username), ("password", _credentials.Password), ("scope", scope));
-            Assert.Equal(HttpStatusCode.OK, answer.Status);
-            AccessToken = answer.Text("access_token");
-            return answer;
-        }
-
-        /// <summary>The token endpoint with the client's Basic header, as the official sample calls it, unless the form has client_secret.</summary>
-        public Task<VendorAnswer> TokenAsync(params (string Name, string Value)[] fields)
-        {
-            var form = fields.Select(f => KeyValuePair.Create(f.Name, f.Value)).Append(KeyValuePair.Create("client_id", _credentials.ClientId)).ToList();
-            var basic = fields.All(f => f.Name != "client_secret");
-            return VendorCall.FormAsync(new Uri(simulator.Instance.MediaValet, "connect/token"), form, r =>
-            {
-                if (basic)
-                {
-                    r.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_credentials.ClientId}:{_credentials.ClientSecret}")));
-                }
-            });
-        }
-
-        public Task<VendorAnswer> CallAsync(HttpMethod method, string path, object? body, string? subscriptionKey = null) =>
-            VendorCall.JsonAsync(method, new Uri(simulator.Instance.MediaValet, path), body, r =>
-            {
-                r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken);
-                if ((subscriptionKey ?? _credentials.SubscriptionKey) is { Length: > 0 } key)
-                {
-                    r.Headers.Add("Ocp-Apim-Subscription-Key", key);
-                }
-            });
-
-        public async Task<VendorAnswer> CreateUploadAsync(string filename)
-        {
-            var answer = await CallAsync(HttpMethod.Post, "uploads", new { filename });
-            Assert.Equal(HttpStatusCode.OK, answer.Status);
-            return new VendorAnswer(answer.Status, answer.Body.GetProperty("payload"), answer.Headers);
-        }
-
-        /// <summary>The whole new-asset flow; returns the asset id.</summary>
-        public async Task<string> UploadAsync(string filename, byte[] data)
-        {
-            var upload = await CreateUploadAsync(filename);
-            var id = upload.Text("id");
-            await BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl"))).UploadAsync(new MemoryStream(data), data.Length);
-            Assert.Equal(HttpStatusCode.OK, (await CallAsync(HttpMethod.Put, $"uploads/{id}", new { filename = upload.Text("uploadFilename"), title = filename, fileSizeInBytes = data.Length })).Status);
-            Assert.Equal(HttpStatusCode.OK, (await CallAsync(HttpMethod.Patch, $"uploads/{id}", new[] { new { op = "replace", path = "/status", value = 1 } })).Status);
-            return id;
-        }
     }
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using FunctionsUploader.Simulators;
-using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Tests.Fixtures;
+using FunctionsUploader.Tests.Simulators.Clients;
 
 namespace FunctionsUploader.Tests.Simulators;
 
@@ -16,7 +16,7 @@ public sealed class PreprSimulatorTests(Simulator simulator) : IClassFixture<Sim
         // 5 MiB chunks: larger than the simulator's 4 MiB staging piece, so a chunk spans several blocks.
         const int chunk = 5 * 1024 * 1024;
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = chunk);
-        var api = new PreprApi(simulator, tenant);
+        var api = new PreprTestClient(simulator, tenant);
         var data = TestData.Bytes(2 * chunk + 18_928, seed: 31);
 
         var started = await api.StartAsync(data.Length, new { name = "Launch", reference_id = "job-1" });
@@ -62,7 +62,7 @@ public sealed class PreprSimulatorTests(Simulator simulator) : IClassFixture<Sim
     public async Task A_chunk_of_the_wrong_size_or_at_the_wrong_offset_is_refused_and_the_offset_stays()
     {
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
-        var api = new PreprApi(simulator, tenant);
+        var api = new PreprTestClient(simulator, tenant);
         var data = TestData.Bytes(Chunk + 100, seed: 32);
         var id = (await api.StartAsync(data.Length)).Text("id");
 
@@ -92,13 +92,13 @@ public sealed class PreprSimulatorTests(Simulator simulator) : IClassFixture<Sim
     public async Task Only_the_tenants_static_token_is_accepted_by_header_or_query()
     {
         var tenant = simulator.NewTenant();
-        var api = new PreprApi(simulator, tenant);
+        var api = new PreprTestClient(simulator, tenant);
         var id = (await api.StartAsync(10)).Text("id");
 
         var wrong = await VendorCall.SendAsync(HttpMethod.Get, new Uri(simulator.Instance.Prepr, $"assets/{id}"), headers: r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "nope"));
         var none = await VendorCall.SendAsync(HttpMethod.Get, new Uri(simulator.Instance.Prepr, $"assets/{id}"));
         var query = await VendorCall.SendAsync(HttpMethod.Get, new Uri(simulator.Instance.Prepr, $"assets/{id}?access_token={tenant.Credentials.Prepr.AccessToken}"));
-        var otherTenant = await new PreprApi(simulator, simulator.NewTenant()).CallAsync(HttpMethod.Get, $"assets/{id}");
+        var otherTenant = await new PreprTestClient(simulator, simulator.NewTenant()).CallAsync(HttpMethod.Get, $"assets/{id}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, none.Status);
@@ -111,7 +111,7 @@ public sealed class PreprSimulatorTests(Simulator simulator) : IClassFixture<Sim
     public async Task Deleting_an_asset_removes_it_and_its_bytes()
     {
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
-        var api = new PreprApi(simulator, tenant);
+        var api = new PreprTestClient(simulator, tenant);
         var data = TestData.Bytes(100, seed: 33);
         var id = (await api.StartAsync(data.Length)).Text("id");
         await api.TransferAsync(id, data);
@@ -125,46 +125,5 @@ public sealed class PreprSimulatorTests(Simulator simulator) : IClassFixture<Sim
         var report = await simulator.InspectAsync(tenant, SimulatedVendor.Prepr, id);
         Assert.Equal("deleted", report.Status);
         Assert.Null(report.Md5);
-    }
-
-    /// <summary>A Prepr client as small as a test needs.</summary>
-    private sealed class PreprApi(Simulator simulator, SimulatorTenant tenant)
-    {
-        public Task<VendorAnswer> CallAsync(HttpMethod method, string path, object? body = null) =>
-            VendorCall.JsonAsync(method, new Uri(simulator.Instance.Prepr, path), body, Authorize);
-
-        public async Task<VendorAnswer> StartAsync(long size, object? metadata = null)
-        {
-            var body = new Dictionary<string, object?> { ["label"] = "Video", ["upload_phase"] = "start", ["file_size"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            foreach (var property in metadata?.GetType().GetProperties() ?? [])
-            {
-                body[property.Name] = property.GetValue(metadata);
-            }
-
-            var answer = await CallAsync(HttpMethod.Post, "assets", body);
-            Assert.Equal(HttpStatusCode.Created, answer.Status);
-            return answer;
-        }
-
-        public Task<VendorAnswer> TransferAsync(string id, ReadOnlyMemory<byte> chunk, long? startOffset = null)
-        {
-            var form = new MultipartFormDataContent
-            {
-                { new StringContent("transfer"), "upload_phase" },
-                { new StringContent("clip.mp4"), "original_name" },
-            };
-            if (startOffset is { } offset)
-            {
-                form.Add(new StringContent(offset.ToString(System.Globalization.CultureInfo.InvariantCulture)), "start_offset");
-            }
-
-            form.Add(new ReadOnlyMemoryContent(chunk), "file_chunk", "clip.mp4");
-            return VendorCall.SendAsync(HttpMethod.Post, new Uri(simulator.Instance.Prepr, $"assets/{id}/multipart"), form, Authorize);
-        }
-
-        public Task<VendorAnswer> FinishAsync(string id) => CallAsync(HttpMethod.Post, $"assets/{id}/multipart", new { upload_phase = "finish" });
-
-        private void Authorize(HttpRequestMessage request) =>
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenant.Credentials.Prepr.AccessToken);
     }
 }
