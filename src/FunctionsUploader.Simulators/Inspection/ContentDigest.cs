@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace FunctionsUploader.Simulators.Inspection;
 
 /// <summary>Size and MD5 of stored bytes, and the MD5 of each fixed-size segment when asked (S3 part ETags).</summary>
-public sealed record Digest(long Size, string Md5, IReadOnlyList<string> SegmentMd5s);
+internal sealed record Digest(long Size, string Md5, IReadOnlyList<string> SegmentMd5s);
 
 /// <summary>Computes a <see cref="Digest"/> by streaming the bytes through one pooled buffer: memory never grows with the file.</summary>
 internal static class ContentDigest

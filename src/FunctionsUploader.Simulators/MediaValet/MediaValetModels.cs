@@ -1,7 +1,8 @@
 namespace FunctionsUploader.Simulators.MediaValet;
 
 // Wire shapes. MediaValet's answers travel in an envelope {apiVersion, meta{warnings, errors}, recordCount, payload}.
-// [Assumed] property casing: camelCase, as the check-in article's JSON is; the official sample reads case-insensitively.
+// [Assumed] property casing is camelCase, as the check-in article's JSON is (the official sample reads case-insensitively);
+// meta.errors entries are {code, message}, recordCount is {totalRecordsFound}; calls answer 200 (DELETE 204, check-in 202).
 internal static class MediaValetJson
 {
     public const string ApiVersion = "1.0";

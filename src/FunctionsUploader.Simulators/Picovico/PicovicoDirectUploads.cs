@@ -111,7 +111,7 @@ internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvi
         var rejection = await VerifyAsync(upload, parts, key.Item2, context.RequestAborted);
         if (rejection is not null)
         {
-            // The multipart upload is consumed either way; the client starts again with GET directupload.
+            // [Assumed] A refused finalize consumes the upload (it was completed to be checked); the client starts again with GET directupload.
             Logs.UploadRejected(logger, tenant.Id, Vendor, md5, rejection);
             await storage.DeleteAsync(upload.ObjectKey, CancellationToken.None);
             return PicovicoJson.Error(400, rejection);

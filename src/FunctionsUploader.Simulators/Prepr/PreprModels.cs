@@ -1,7 +1,7 @@
 namespace FunctionsUploader.Simulators.Prepr;
 
 // Wire shapes of Prepr's REST assets API (docs.prepr.io, seed 003). [Assumed] where the docs are silent:
-// errors are {"status": code, "message": ...}; the asset's source_file{file_size, chunks, start_offset, end_offset,
+// start answers 201; errors are {"status": code, "message": ...}; the asset's source_file{file_size, chunks, start_offset, end_offset,
 // original_name} gives the range [start_offset, end_offset) to send next (equal offsets: all bytes are in); "status"
 // is uploading -> encoding -> ready | failed and cdn_files stays empty until ready.
 internal static class PreprJson

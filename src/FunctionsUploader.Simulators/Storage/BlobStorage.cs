@@ -34,9 +34,17 @@ internal sealed class BlobStorage
 
     /// <summary>A service SAS URL that lets its holder create, write and read one blob until the lifetime ends.</summary>
     public Uri UploadUri(IBlobClient blob, TimeSpan lifetime) =>
-        new(blob.Uri + "?" + BlobSas.Create(_key, blob.ContainerName, blob.Name, "rcw", _time.GetUtcNow() + lifetime));
+        new(blob.Uri + "?" + BlobSas.Create(_key, blob.ContainerName, blob.Name, "rcw", ExpiryAfter(lifetime)));
 
-    public Uri ReadUri(IBlobClient blob, TimeSpan lifetime) => blob.GenerateReadSasUri(_time.GetUtcNow() + lifetime);
+    public Uri ReadUri(IBlobClient blob, TimeSpan lifetime) => blob.GenerateReadSasUri(ExpiryAfter(lifetime));
+
+    /// <summary>A SAS expiry is whole seconds: round up, so a SAS never lives shorter than its configured lifetime.</summary>
+    private DateTimeOffset ExpiryAfter(TimeSpan lifetime)
+    {
+        var expiry = _time.GetUtcNow() + lifetime;
+        var whole = expiry.AddTicks(-(expiry.Ticks % TimeSpan.TicksPerSecond));
+        return whole == expiry ? whole : whole.AddSeconds(1);
+    }
 
     /// <summary>The blob's committed size and MD5, read back from storage; null when it does not exist.</summary>
     public async Task<Digest?> DigestAsync(IBlobClient blob, CancellationToken cancellationToken)

@@ -112,7 +112,7 @@ public sealed class PanoptoSimulatorTests(Simulator simulator) : IClassFixture<S
     [Fact]
     public async Task Finishing_needs_the_whole_object_with_state_1_and_calls_need_a_live_bearer_token()
     {
-        var tenant = simulator.NewTenant(s => s.TokenLifetime = TimeSpan.FromMilliseconds(300));
+        var tenant = simulator.NewTenant();
         var api = new PanoptoTestClient(simulator, tenant);
         var login = await api.LogInAsync("openid api offline_access");
         var created = await api.CallAsync(HttpMethod.Post, "sessionUpload", new { FolderId = Guid.NewGuid() });
@@ -120,7 +120,8 @@ public sealed class PanoptoSimulatorTests(Simulator simulator) : IClassFixture<S
         var onlyState = await api.CallAsync(HttpMethod.Put, $"sessionUpload/{created.Text("ID")}", new { State = 1 });
         var wrongState = await api.CallAsync(HttpMethod.Put, $"sessionUpload/{created.Text("ID")}", new { ID = created.Text("ID"), FolderId = created.Text("FolderId"), UploadTarget = created.Text("UploadTarget"), State = 4 });
         var noFolder = await api.CallAsync(HttpMethod.Post, "sessionUpload", new { });
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        var noToken = await VendorCall.SendAsync(HttpMethod.Get, new Uri(simulator.Instance.Panopto, $"Panopto/PublicAPI/REST/sessionUpload/{created.Text("ID")}"));
+        await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "getSessionUpload", expireTokens = true });
         var expired = await api.CallAsync(HttpMethod.Get, $"sessionUpload/{created.Text("ID")}");
         var refreshed = await VendorCall.FormAsync(new Uri(simulator.Instance.Panopto, "Panopto/oauth2/connect/token"),
         [
@@ -135,6 +136,7 @@ public sealed class PanoptoSimulatorTests(Simulator simulator) : IClassFixture<S
         Assert.Equal(HttpStatusCode.BadRequest, onlyState.Status);
         Assert.Equal(HttpStatusCode.BadRequest, wrongState.Status);
         Assert.Equal(HttpStatusCode.BadRequest, noFolder.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.Status);
         Assert.Equal(HttpStatusCode.OK, afterRefresh.Status);
         Assert.Equal(0, afterRefresh.Body.GetProperty("State").GetInt32());
