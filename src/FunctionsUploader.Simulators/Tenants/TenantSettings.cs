@@ -1,0 +1,35 @@
+namespace FunctionsUploader.Simulators.Tenants;
+
+/// <summary>How the simulated vendors behave for one tenant. The defaults are the vendors' own where they publish one.</summary>
+public sealed class TenantSettings
+{
+    /// <summary>Access token lifetime (MediaValet, Picovico, Panopto); reported as expires_in.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>MediaValet upload SAS lifetime (24 h per MediaValet's check-in article); Azurite enforces it.</summary>
+    public TimeSpan SasLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Picovico presigned part URL lifetime (X-Amz-Expires).</summary>
+    public TimeSpan PresignedUrlLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Status reads that still report processing after an upload is finalized (Picovico, Prepr, Panopto).</summary>
+    public int ProcessingPolls { get; set; } = 1;
+
+    /// <summary>Prepr's chunk size (52,428,800 B per Prepr's documentation); tests use a small one.</summary>
+    public int PreprChunkSize { get; set; } = 52_428_800;
+
+    /// <summary>Prepr requests per minute before 429 (X-Prepr-RateLimit-Limit); Prepr's documented default is 800.</summary>
+    public int PreprRateLimitPerMinute { get; set; } = 800;
+
+    public TenantSettings Copy() => (TenantSettings)MemberwiseClone();
+
+    /// <summary>Null when the settings are usable, else what is wrong with them.</summary>
+    public string? Validate() =>
+        TokenLifetime <= TimeSpan.Zero ? "tokenLifetime must be positive."
+        : SasLifetime <= TimeSpan.Zero ? "sasLifetime must be positive."
+        : PresignedUrlLifetime <= TimeSpan.Zero ? "presignedUrlLifetime must be positive."
+        : ProcessingPolls < 0 ? "processingPolls must not be negative."
+        : PreprChunkSize <= 0 ? "preprChunkSize must be positive."
+        : PreprRateLimitPerMinute <= 0 ? "preprRateLimitPerMinute must be positive."
+        : null;
+}
