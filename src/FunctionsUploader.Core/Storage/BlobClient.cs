@@ -97,7 +97,7 @@ internal sealed class BlobClient(BlobPipeline pipeline, Uri uri, string containe
         return new BlockWriteResult(Md5Of(response), Crc64Of(response));
     }
 
-    public async Task<BlockWriteResult> StageBlockFromUriAsync(string blockId, Uri source, long offset, long length, CancellationToken cancellationToken = default)
+    public async Task<BlockWriteResult> StageBlockFromUriAsync(string blockId, Uri source, long offset, long length, BlobConditions? sourceConditions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         using var response = await SendAsync(
@@ -108,6 +108,7 @@ internal sealed class BlobClient(BlobPipeline pipeline, Uri uri, string containe
             {
                 r.Headers.SetValue("x-ms-copy-source", source.AbsoluteUri);
                 r.Headers.SetValue("x-ms-source-range", $"bytes={offset}-{offset + length - 1}");
+                ApplySource(r, sourceConditions);
                 r.Content = RequestContent.Create(ReadOnlyMemory<byte>.Empty); // Azurite requires Content-Length: 0.
             },
             [201],
@@ -165,11 +166,7 @@ internal sealed class BlobClient(BlobPipeline pipeline, Uri uri, string containe
                    r =>
                    {
                        r.Headers.SetValue("x-ms-copy-source", source.AbsoluteUri);
-                       if (sourceConditions?.IfMatch is { } sourceEtag)
-                       {
-                           r.Headers.SetValue("x-ms-source-if-match", sourceEtag);
-                       }
-
+                       ApplySource(r, sourceConditions);
                        Apply(r, conditions);
                    },
                    [202],
@@ -251,6 +248,14 @@ internal sealed class BlobClient(BlobPipeline pipeline, Uri uri, string containe
         if (conditions?.IfNoneMatch is { } ifNoneMatch)
         {
             request.Headers.SetValue("If-None-Match", ifNoneMatch);
+        }
+    }
+
+    private static void ApplySource(Request request, BlobConditions? sourceConditions)
+    {
+        if (sourceConditions?.IfMatch is { } sourceEtag)
+        {
+            request.Headers.SetValue("x-ms-source-if-match", sourceEtag);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed partial class BlobStorageException : Exception
         Resource = string.Empty;
     }
 
-    private BlobStorageException(string operation, string resource, int status, string? errorCode, string? requestId, string message)
+    private BlobStorageException(string operation, string resource, int status, string? errorCode, string? requestId, string message, TimeSpan? retryAfter = null)
         : base(message)
     {
         Operation = operation;
@@ -41,6 +41,7 @@ public sealed partial class BlobStorageException : Exception
         Status = status;
         ErrorCode = errorCode;
         RequestId = requestId;
+        RetryAfter = retryAfter;
     }
 
     public string Operation { get; }
@@ -53,6 +54,9 @@ public sealed partial class BlobStorageException : Exception
     public string? ErrorCode { get; }
 
     public string? RequestId { get; }
+
+    /// <summary>How long the service asked us to wait (Retry-After on 429 and 503), when it said.</summary>
+    public TimeSpan? RetryAfter { get; }
 
     /// <summary>True for failures worth trying again later (throttling, server errors, timeouts).</summary>
     public bool IsTransient => Status is 408 or 429 or >= 500;
@@ -106,7 +110,10 @@ public sealed partial class BlobStorageException : Exception
             text += $" (request id {requestId})";
         }
 
-        return new BlobStorageException(operation, resource, status, code, requestId, text);
+        TimeSpan? retryAfter = response.Headers.TryGetValue("Retry-After", out var wait) && int.TryParse(wait, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+        return new BlobStorageException(operation, resource, status, code, requestId, text, retryAfter);
     }
 
     internal static BlobStorageException InvalidRange(string operation, string resource, long offset, long blobLength) =>

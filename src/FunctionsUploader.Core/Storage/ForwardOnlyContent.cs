@@ -28,19 +28,28 @@ internal sealed class ForwardOnlyContent(Stream source, long contentLength, int 
             throw new InvalidOperationException("A forward-only request body cannot be sent twice; the caller retries the whole part.");
         }
 
+        await CopyExactlyAsync(source, stream, contentLength, bufferSize, cancellation);
+    }
+
+    /// <summary>
+    /// Copies exactly <paramref name="length"/> bytes through one pooled buffer; a source that ends early fails
+    /// instead of producing a short body. Shared with the transfer targets' HttpClient bodies.
+    /// </summary>
+    internal static async Task CopyExactlyAsync(Stream source, Stream destination, long length, int bufferSize, CancellationToken cancellationToken)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         try
         {
             long total = 0;
-            while (total < contentLength)
+            while (total < length)
             {
-                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, contentLength - total)), cancellation);
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), cancellationToken);
                 if (read == 0)
                 {
-                    throw new EndOfStreamException($"The source ended after {total} of {contentLength} bytes.");
+                    throw new EndOfStreamException($"The source ended after {total} of {length} bytes.");
                 }
 
-                await stream.WriteAsync(buffer.AsMemory(0, read), cancellation);
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 total += read;
             }
         }

@@ -30,8 +30,11 @@ public interface IBlobClient
     /// <summary>Put Block from a stream of exactly <paramref name="length"/> bytes, with Content-MD5 when given.</summary>
     Task<BlockWriteResult> StageBlockAsync(string blockId, Stream content, long length, byte[]? contentMd5 = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Put Block From URL: the service reads the range from <paramref name="source"/> (which must be readable by it, e.g. a read SAS).</summary>
-    Task<BlockWriteResult> StageBlockFromUriAsync(string blockId, Uri source, long offset, long length, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Put Block From URL: the service reads the range from <paramref name="source"/> (which must be readable by it, e.g. a read SAS).
+    /// <paramref name="sourceConditions"/> (If-Match) pins the source version, as <see cref="OpenReadAsync"/> does for streamed reads.
+    /// </summary>
+    Task<BlockWriteResult> StageBlockFromUriAsync(string blockId, Uri source, long offset, long length, BlobConditions? sourceConditions = null, CancellationToken cancellationToken = default);
 
     /// <summary>Get Block List (all). A blob that does not exist yet has an empty list.</summary>
     Task<BlockList> GetBlockListAsync(CancellationToken cancellationToken = default);

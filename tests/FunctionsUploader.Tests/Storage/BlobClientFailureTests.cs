@@ -92,6 +92,22 @@ public sealed class BlobClientFailureTests(Emulators emulators) : IClassFixture<
     }
 
     [Fact]
+    public async Task Put_block_from_url_refuses_a_source_that_changed_since_it_was_read()
+    {
+        var container = await emulators.NewContainerAsync();
+        var source = container.GetBlobClient("staging/c.bin");
+        var first = await source.UploadAsync(new MemoryStream(TestData.Bytes(1000)), 1000);
+        await source.UploadAsync(new MemoryStream(TestData.Bytes(1000, seed: 2)), 1000);
+        var destination = container.GetBlobClient("copy/c.bin");
+
+        var error = await Assert.ThrowsAsync<BlobStorageException>(() => destination.StageBlockFromUriAsync(
+            TestData.BlockId(0), source.GenerateReadSasUri(DateTimeOffset.UtcNow.AddMinutes(5)), 0, 1000, BlobConditions.IfUnchanged(first.ETag)));
+
+        Assert.Equal(412, error.Status);
+        Assert.Empty((await destination.GetBlockListAsync()).Uncommitted);
+    }
+
+    [Fact]
     public async Task Range_starting_past_the_end_is_InvalidRange()
     {
         var container = await emulators.NewContainerAsync();
