@@ -65,9 +65,10 @@ public static class UploaderCli
         var status = new Option<string?>("--status") { Description = "The vendor status to set when the upload is in." };
         var folder = new Option<string?>("--folder") { Description = "The vendor folder (Panopto FolderId)." };
         var jobId = new Option<string?>("--job-id") { Description = "Your own job id (letters, digits, . _ : -)." };
+        var newVersionOf = new Option<string?>("--new-version-of") { Description = "Upload as a new version of this existing asset (MediaValet)." };
         var command = new Command("upload", "Upload one file and wait until the vendor has it.")
         {
-            source, vendor, title, description, category, metadata, status, folder, jobId,
+            source, vendor, title, description, category, metadata, status, folder, jobId, newVersionOf,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -82,6 +83,7 @@ public static class UploaderCli
                 Status = parse.GetValue(status),
                 Folder = parse.GetValue(folder),
                 JobId = parse.GetValue(jobId),
+                NewVersionOf = parse.GetValue(newVersionOf),
             };
             using var host = CliHost.Build(parse.GetValue(config));
             var jobs = await host.JobsForAsync(instructions, cancellationToken);

