@@ -45,6 +45,11 @@ public static class UploaderServices
         services.AddOptions<TransferOptions>().Bind(section.GetSection("Transfer")).ValidateDataAnnotations().ValidateOnStart();
         AddVendors(services, section.GetSection("Vendors"));
 
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<TransferOptions>>().Value);
+        services.TryAddSingleton(sp => new TransferEngine(sp.GetRequiredService<TransferOptions>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<TransferEngine>>()));
+        services.TryAddSingleton<JobDocuments>();
+        services.TryAddSingleton<JobSources>();
+        services.TryAddTransient<JobCancellation>();
         foreach (var registration in ActivityCatalog.All.Values)
         {
             services.TryAddTransient(registration.ImplementationType);
@@ -79,16 +84,44 @@ public static class ActivityCatalog
 {
     public static readonly IReadOnlyDictionary<string, CatalogEntry> All = new[]
     {
+        CatalogEntry.For<PrepareActivity, UploadJob, PreparedUpload>(ActivityNames.Prepare),
+        CatalogEntry.For<CopyBatchActivity, CopyBatchRequest, BatchCopied>(ActivityNames.CopyBatch),
+        CatalogEntry.For<CommitActivity, UploadJob, Committed>(ActivityNames.Commit),
+        CatalogEntry.For<SetMetadataActivity, UploadJob, StepOutcome>(ActivityNames.SetMetadata),
+        CatalogEntry.For<SetCategoriesActivity, UploadJob, StepOutcome>(ActivityNames.SetCategories),
+        CatalogEntry.For<SetStatusActivity, UploadJob, StepOutcome>(ActivityNames.SetStatus),
+        CatalogEntry.For<CheckProcessingActivity, UploadJob, ProcessingCheck>(ActivityNames.CheckProcessing),
+        CatalogEntry.For<CompensateActivity, CompensateRequest, StepOutcome>(ActivityNames.Compensate),
         CatalogEntry.For<ArchiveActivity, ArchiveRequest, Archived>(ActivityNames.Archive),
     }.ToDictionary(e => e.Registration.Name);
 
     public static IReadOnlyDictionary<string, ActivityRegistration> Registrations => All.ToDictionary(e => e.Key, e => e.Value.Registration);
 }
 
+/// <summary>An activity's registration, whose failures are classified permanent or retryable the same way in every host.</summary>
 public sealed record CatalogEntry(ActivityRegistration Registration, Type ImplementationType)
 {
     public static CatalogEntry For<TActivity, TInput, TOutput>(string name)
         where TActivity : IActivity<TInput, TOutput>
-        where TInput : class =>
-        new(ActivityRegistration.For<TActivity, TInput, TOutput>(name), typeof(TActivity));
+        where TInput : class
+    {
+        var plain = ActivityRegistration.For<TActivity, TInput, TOutput>(name);
+        return new(plain with { Invoke = async (services, input, cancellationToken) =>
+        {
+            try
+            {
+                return await plain.Invoke(services, input, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var classified = PermanentFailures.Classify(e);
+                if (ReferenceEquals(classified, e))
+                {
+                    throw;
+                }
+
+                throw classified;
+            }
+        } }, typeof(TActivity));
+    }
 }

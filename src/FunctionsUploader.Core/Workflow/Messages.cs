@@ -46,6 +46,9 @@ public sealed record WorkflowSettings
     /// <summary>Batches one transfer sub-orchestration runs, so no history grows past about a thousand events.</summary>
     public int BatchesPerSubOrchestration { get; init; } = 200;
 
+    /// <summary>About how many bytes one copy activity moves: minutes of work, and at most about 1,000 batches for 200 GB.</summary>
+    public long BatchBytes { get; init; } = Transfer.PartPlan.DefaultBatchBytes;
+
     public TimeSpan ProcessingPollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan ProcessingTimeout { get; init; } = TimeSpan.FromHours(6);

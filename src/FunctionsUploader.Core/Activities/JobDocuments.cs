@@ -1,0 +1,65 @@
+using FunctionsUploader.Jobs;
+using FunctionsUploader.Transfer;
+using FunctionsUploader.Vendors;
+using FunctionsUploader.Workflow;
+
+namespace FunctionsUploader.Activities;
+
+/// <summary>The facts Prepare fixed for the whole job: what the file is and how it is cut.</summary>
+public sealed record PreparedFile(string FileName, string ContentType, long Size, string? SourceMd5, PartPlan Plan, long BatchBytes)
+{
+    public IReadOnlyList<PartBatch> Batches() => Plan.GetBatches(BatchBytes);
+
+    public UploadOpening Opening(UploadJob job) => new(job.JobId, FileName, Size, SourceMd5, ContentType, job.Details);
+}
+
+/// <summary>A batch's part receipts, as the copy activity left them.</summary>
+public sealed record BatchReceipts(int Batch, IReadOnlyList<PartReceipt> Receipts);
+
+/// <summary>The job store documents the activities share, by name, so no two activities spell them differently.</summary>
+public sealed class JobDocuments(IJobStore store)
+{
+    private const string SessionName = "session";
+    private const string FileName = "file";
+
+    public Task<VendorSession?> SessionAsync(string jobId, CancellationToken cancellationToken) =>
+        store.GetAsync<VendorSession>(jobId, SessionName, cancellationToken);
+
+    public Task SaveSessionAsync(string jobId, VendorSession session, CancellationToken cancellationToken) =>
+        store.PutAsync(jobId, SessionName, session, cancellationToken);
+
+    public Task<PreparedFile?> FileAsync(string jobId, CancellationToken cancellationToken) =>
+        store.GetAsync<PreparedFile>(jobId, FileName, cancellationToken);
+
+    public Task SaveFileAsync(string jobId, PreparedFile file, CancellationToken cancellationToken) =>
+        store.PutAsync(jobId, FileName, file, cancellationToken);
+
+    public Task SaveReceiptsAsync(string jobId, BatchReceipts receipts, CancellationToken cancellationToken) =>
+        store.PutAsync(jobId, $"batch-{receipts.Batch}", receipts, cancellationToken);
+
+    public async Task<IReadOnlyList<PartReceipt>> AllReceiptsAsync(string jobId, int batchCount, CancellationToken cancellationToken)
+    {
+        var all = new List<PartReceipt>();
+        for (var batch = 0; batch < batchCount; batch++)
+        {
+            var receipts = await store.GetAsync<BatchReceipts>(jobId, $"batch-{batch}", cancellationToken)
+                ?? throw new TransferIntegrityException($"Job {jobId}: batch {batch} has no receipts; it was never copied.");
+            all.AddRange(receipts.Receipts);
+        }
+
+        return all;
+    }
+
+    /// <summary>Both documents Prepare leaves; a step that runs before Prepare finished is a bug, said plainly.</summary>
+    public async Task<(VendorSession Session, PreparedFile File)> PreparedAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var session = await SessionAsync(jobId, cancellationToken);
+        var file = await FileAsync(jobId, cancellationToken);
+        if (session is null || file is null)
+        {
+            throw new PermanentFailureException($"Job {jobId} has no vendor session in the job store: Prepare did not finish.");
+        }
+
+        return (session, file);
+    }
+}

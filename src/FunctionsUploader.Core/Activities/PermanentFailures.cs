@@ -1,0 +1,25 @@
+using FunctionsUploader.Intake;
+using FunctionsUploader.Storage;
+using FunctionsUploader.Transfer;
+using FunctionsUploader.Vendors;
+using FunctionsUploader.Workflow;
+
+namespace FunctionsUploader.Activities;
+
+/// <summary>
+/// Which activity failures retrying cannot fix: refusals by the vendor or the service, bad input, no legal part
+/// plan. They become <see cref="PermanentFailureException"/>, which no retry policy retries; the rest stay
+/// retryable. One place, so every host (Durable, in-process) retries the same failures.
+/// </summary>
+public static class PermanentFailures
+{
+    public static Exception Classify(Exception failure) => failure switch
+    {
+        PermanentFailureException => failure,
+        VendorApiException { Retryable: false } e => new PermanentFailureException(e.Message, e),
+        TransferRefusedException e => new PermanentFailureException(e.Message, e),
+        IntakeException e => new PermanentFailureException(e.Message, e),
+        BlobStorageException { Status: 400 or 401 or 403 or 404 or 409 or 412 or 416 } e => new PermanentFailureException(e.Message, e),
+        _ => failure,
+    };
+}
