@@ -4,48 +4,45 @@ using FunctionsUploader.Workflow.InProcess;
 
 namespace FunctionsUploader.Activities;
 
-/// <summary>Step 4a: the job's metadata, where the vendor has a way to set it.</summary>
-public sealed class SetMetadataActivity(JobDocuments documents, VendorConnectors connectors) : IActivity<UploadJob, StepOutcome>
+/// <summary>A step that asks the job's connector one thing about the session Prepare opened.</summary>
+public abstract class VendorStepActivity<TOutput>(JobDocuments documents, VendorConnectors connectors) : IActivity<UploadJob, TOutput>
 {
-    public async Task<StepOutcome> RunAsync(UploadJob input, CancellationToken cancellationToken)
+    public async Task<TOutput> RunAsync(UploadJob input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (session, _) = await documents.PreparedAsync(input.JobId, cancellationToken);
-        return await connectors.Get(input.Vendor).SetMetadataAsync(session, input.Details, cancellationToken);
+        return await RunAsync(connectors.Get(input.Vendor), session, input.Details, cancellationToken);
     }
+
+    protected abstract Task<TOutput> RunAsync(IVendorConnector connector, VendorSession session, UploadDetails details, CancellationToken cancellationToken);
+}
+
+/// <summary>Step 4a: the job's metadata, where the vendor has a way to set it.</summary>
+public sealed class SetMetadataActivity(JobDocuments documents, VendorConnectors connectors) : VendorStepActivity<StepOutcome>(documents, connectors)
+{
+    protected override Task<StepOutcome> RunAsync(IVendorConnector connector, VendorSession session, UploadDetails details, CancellationToken cancellationToken) =>
+        connector.SetMetadataAsync(session, details, cancellationToken);
 }
 
 /// <summary>Step 4b: the job's categories.</summary>
-public sealed class SetCategoriesActivity(JobDocuments documents, VendorConnectors connectors) : IActivity<UploadJob, StepOutcome>
+public sealed class SetCategoriesActivity(JobDocuments documents, VendorConnectors connectors) : VendorStepActivity<StepOutcome>(documents, connectors)
 {
-    public async Task<StepOutcome> RunAsync(UploadJob input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var (session, _) = await documents.PreparedAsync(input.JobId, cancellationToken);
-        return await connectors.Get(input.Vendor).SetCategoriesAsync(session, input.Details, cancellationToken);
-    }
+    protected override Task<StepOutcome> RunAsync(IVendorConnector connector, VendorSession session, UploadDetails details, CancellationToken cancellationToken) =>
+        connector.SetCategoriesAsync(session, details, cancellationToken);
 }
 
 /// <summary>Step 4c: the vendor status (MediaValet's finalize).</summary>
-public sealed class SetStatusActivity(JobDocuments documents, VendorConnectors connectors) : IActivity<UploadJob, StepOutcome>
+public sealed class SetStatusActivity(JobDocuments documents, VendorConnectors connectors) : VendorStepActivity<StepOutcome>(documents, connectors)
 {
-    public async Task<StepOutcome> RunAsync(UploadJob input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var (session, _) = await documents.PreparedAsync(input.JobId, cancellationToken);
-        return await connectors.Get(input.Vendor).SetStatusAsync(session, input.Details, cancellationToken);
-    }
+    protected override Task<StepOutcome> RunAsync(IVendorConnector connector, VendorSession session, UploadDetails details, CancellationToken cancellationToken) =>
+        connector.SetStatusAsync(session, details, cancellationToken);
 }
 
 /// <summary>Step 5, polled on durable timers: is the vendor done processing the file?</summary>
-public sealed class CheckProcessingActivity(JobDocuments documents, VendorConnectors connectors) : IActivity<UploadJob, ProcessingCheck>
+public sealed class CheckProcessingActivity(JobDocuments documents, VendorConnectors connectors) : VendorStepActivity<ProcessingCheck>(documents, connectors)
 {
-    public async Task<ProcessingCheck> RunAsync(UploadJob input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var (session, _) = await documents.PreparedAsync(input.JobId, cancellationToken);
-        return await connectors.Get(input.Vendor).CheckProcessingAsync(session, cancellationToken);
-    }
+    protected override Task<ProcessingCheck> RunAsync(IVendorConnector connector, VendorSession session, UploadDetails details, CancellationToken cancellationToken) =>
+        connector.CheckProcessingAsync(session, cancellationToken);
 }
 
 /// <summary>
