@@ -31,4 +31,25 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Job {JobId} resumed with {Completed} completed calls in its journal")]
     public static partial void JobResumed(ILogger logger, string jobId, int completed);
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Got a MediaValet access token by the {Grant} grant, valid until {ExpiresOn}")]
+    public static partial void MediaValetTokenIssued(this ILogger logger, string grant, DateTimeOffset expiresOn);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "MediaValet refused the refresh token ({Reason}); signing in with the password again")]
+    public static partial void MediaValetRefreshRefused(this ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Opened MediaValet upload {UploadId} for {FileName} (job {JobId})")]
+    public static partial void MediaValetUploadOpened(this ILogger logger, string uploadId, string fileName, string jobId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Checked out MediaValet asset {AssetId} to check in {FileName} as a new version (job {JobId})")]
+    public static partial void MediaValetCheckedOut(this ILogger logger, string assetId, string fileName, string jobId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Told MediaValet that {Flow} {Id} holds its {Length} bytes")]
+    public static partial void MediaValetCommitted(this ILogger logger, string flow, string id, long length);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Set {Step} of MediaValet upload {UploadId}")]
+    public static partial void MediaValetStepApplied(this ILogger logger, string step, string uploadId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Cancelled MediaValet upload {UploadId}: {Outcome}")]
+    public static partial void MediaValetCancelled(this ILogger logger, string uploadId, string outcome);
 }
