@@ -72,7 +72,7 @@ public sealed class MediaValetConnector : IVendorConnector
     public async Task<VendorSession> OpenAsync(UploadOpening opening, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(opening);
-        var fileName = PlainName(opening.FileName);
+        var fileName = Path.GetFileName(opening.FileName);
         return opening.Details.NewVersionOf is { Length: > 0 } assetId
             ? await CheckOutAsync(opening, assetId, fileName, cancellationToken)
             : await CreateUploadAsync(opening, fileName, cancellationToken);
@@ -314,7 +314,4 @@ public sealed class MediaValetConnector : IVendorConnector
     private static string UploadPath(string id) => $"uploads/{Uri.EscapeDataString(id)}";
 
     private static string JobComment(string jobId) => $"FunctionsUploader job {jobId}";
-
-    /// <summary>MediaValet wants a file name without a directory; staging names carry their route's folders.</summary>
-    private static string PlainName(string fileName) => fileName[(fileName.LastIndexOfAny(['/', '\\']) + 1)..];
 }

@@ -13,7 +13,7 @@ internal sealed class MediaValetSignIn(MediaValetOptions options, VendorHttp htt
     /// <summary>MediaValet publishes no token lifetime; when the answer names none, renew well within an hour [Assumed].</summary>
     private static readonly TimeSpan LifetimeWhenUnstated = TimeSpan.FromMinutes(30);
 
-    private readonly Uri _tokenEndpoint = new(MediaValetApi.AsBase(options.AuthUrl!), "connect/token");
+    private readonly Uri _tokenEndpoint = new(VendorApiClient.AsBase(options.AuthUrl!), "connect/token");
 
     /// <summary>The fetch of the connector's <see cref="AccessTokenCache"/>.</summary>
     public async Task<AccessToken> FetchAsync(AccessToken? previous, CancellationToken cancellationToken)

@@ -12,6 +12,14 @@ internal static class MediaValetWire
 
     /// <summary>The finalize of the official sample: JSON Patch [{"op":"replace","path":"/status","value":1}].</summary>
     public static readonly object[] FinalizePatch = [new { op = "replace", path = "/status", value = 1 }];
+
+    /// <summary>The words of an API error (meta.errors[].message) or a token error (error_description).</summary>
+    public static string? ErrorMessage(JsonElement body)
+    {
+        var error = body.Deserialize<MediaValetError>(Json);
+        var messages = error?.Meta?.Errors?.Select(e => e.Message).OfType<string>().ToList() ?? [];
+        return messages.Count > 0 ? string.Join("; ", messages) : error?.ErrorDescription;
+    }
 }
 
 internal sealed record MediaValetEnvelope<T>(T? Payload);
@@ -38,3 +46,10 @@ internal sealed record MediaValetTokenAnswer(
     [property: JsonPropertyName("access_token")] string? AccessToken,
     [property: JsonPropertyName("expires_in")] int? ExpiresIn,
     [property: JsonPropertyName("refresh_token")] string? RefreshToken);
+
+/// <summary>An error answer: the API's envelope with meta.errors, or the token endpoint's RFC 6749 error.</summary>
+internal sealed record MediaValetError(MediaValetErrorMeta? Meta, [property: JsonPropertyName("error_description")] string? ErrorDescription);
+
+internal sealed record MediaValetErrorMeta(IReadOnlyList<MediaValetErrorEntry>? Errors);
+
+internal sealed record MediaValetErrorEntry(string? Code, string? Message);
