@@ -13,7 +13,7 @@ public static class VendorRegistration
     /// <summary>Connections are recycled after this long, so a long-lived connector still follows DNS changes.</summary>
     public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
 
-    public static void Add<TOptions>(IServiceCollection services, IConfigurationSection section, string name, Func<IServiceProvider, TOptions, IVendorConnector> create)
+    public static void Add<TOptions>(IServiceCollection services, IConfigurationSection section, string name, Func<TOptions, VendorHost, IVendorConnector> create)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -27,14 +27,6 @@ public static class VendorRegistration
         services.AddHttpClient(name)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = ConnectionLifetime })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        services.AddKeyedSingleton(name, (sp, _) => create(sp, sp.GetRequiredService<IOptions<TOptions>>().Value));
-    }
-
-    /// <summary>A client of the vendor's connection pool; <paramref name="timeout"/> bounds each request (infinite for part uploads, which the transfer engine times).</summary>
-    public static HttpClient CreateHttpClient(IServiceProvider services, string name, TimeSpan timeout)
-    {
-        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(name);
-        http.Timeout = timeout;
-        return http;
+        services.AddKeyedSingleton(name, (sp, _) => create(sp.GetRequiredService<IOptions<TOptions>>().Value, new VendorHost(sp, name)));
     }
 }

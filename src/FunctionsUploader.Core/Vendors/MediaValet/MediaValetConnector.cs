@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FunctionsUploader.Vendors.MediaValet;
 
@@ -53,12 +52,8 @@ public sealed class MediaValetConnector : IVendorConnector
 
     /// <summary>Registers the connector when Uploader:Vendors:MediaValet exists (UploaderServices.AddVendors).</summary>
     public static void Register(IServiceCollection services, IConfigurationSection section) =>
-        VendorRegistration.Add<MediaValetOptions>(services, section, VendorName, (sp, options) => new MediaValetConnector(
-            options,
-            VendorRegistration.CreateHttpClient(sp, VendorName, options.RequestTimeout),
-            sp.GetRequiredService<IOptions<TransferOptions>>().Value,
-            sp.GetService<ILoggerFactory>(),
-            sp.GetService<TimeProvider>()));
+        VendorRegistration.Add<MediaValetOptions>(services, section, VendorName, (options, host) =>
+            new MediaValetConnector(options, host.CreateHttpClient(options.RequestTimeout), host.Transfer, host.Loggers, host.Time));
 
     /// <summary>
     /// Empty files are taken: Azure stores a 0-byte blob and MediaValet (as simulated) finalizes it; refusing what the
@@ -132,41 +127,18 @@ public sealed class MediaValetConnector : IVendorConnector
         return new VendorCommit(session, id, null);
     }
 
-    public async Task<StepOutcome> SetMetadataAsync(VendorSession session, UploadDetails details, CancellationToken cancellationToken = default)
+    /// <summary>[Assumed] The attribute body is not public; the simulator fixes {"attributes": {"name": "value"}}.</summary>
+    public Task<StepOutcome> SetMetadataAsync(VendorSession session, UploadDetails details, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(details);
-        if (SkipForCheckIn(session, "metadata") is { } skipped)
-        {
-            return skipped;
-        }
-
-        if (details.Metadata.Count == 0)
-        {
-            return new StepOutcome(false, "The job has no metadata to set.");
-        }
-
-        // [Assumed] The attribute body is not public; the simulator fixes {"attributes": {"name": "value"}}.
-        await _api.CallAsync("add attributes", HttpMethod.Post, UploadPath(AssetIdOf(session)) + "/attributes", new { attributes = details.Metadata }, cancellationToken);
-        _logger.MediaValetStepApplied("attributes", AssetIdOf(session));
-        return new StepOutcome(true);
+        return AddToUploadAsync(session, "metadata", "attributes", details.Metadata.Count, new { attributes = details.Metadata }, cancellationToken);
     }
 
-    public async Task<StepOutcome> SetCategoriesAsync(VendorSession session, UploadDetails details, CancellationToken cancellationToken = default)
+    /// <summary>Categories by id: a JSON array of GUIDs, as the official sample sends them.</summary>
+    public Task<StepOutcome> SetCategoriesAsync(VendorSession session, UploadDetails details, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(details);
-        if (SkipForCheckIn(session, "categories") is { } skipped)
-        {
-            return skipped;
-        }
-
-        if (details.Categories.Count == 0)
-        {
-            return new StepOutcome(false, "The job has no categories to set.");
-        }
-
-        await _api.CallAsync("add categories", HttpMethod.Post, UploadPath(AssetIdOf(session)) + "/categories", details.Categories, cancellationToken);
-        _logger.MediaValetStepApplied("categories", AssetIdOf(session));
-        return new StepOutcome(true);
+        return AddToUploadAsync(session, "categories", "categories", details.Categories.Count, details.Categories, cancellationToken);
     }
 
     /// <summary>The finalize (PATCH status = 1): mandatory for a new asset, whatever the job's status says, which OpenAsync checked.</summary>
@@ -228,13 +200,12 @@ public sealed class MediaValetConnector : IVendorConnector
         }
 
         _logger.MediaValetUploadOpened(id, fileName, opening.JobId);
-        return new VendorSession
+        return Opened(opening, "create upload", id, access.UploadUrl, new()
         {
-            Vendor = VendorName,
-            AssetId = id,
-            Target = TargetFor(UploadUrlOf(access.UploadUrl, "create upload"), opening),
-            State = new Dictionary<string, string> { [FlowKey] = NewAssetFlow, [UploadFilenameKey] = uploadFilename, [FileNameKey] = fileName },
-        };
+            [FlowKey] = NewAssetFlow,
+            [UploadFilenameKey] = uploadFilename,
+            [FileNameKey] = fileName,
+        });
     }
 
     private async Task<VendorSession> CheckOutAsync(UploadOpening opening, string assetId, string fileName, CancellationToken cancellationToken)
@@ -249,27 +220,50 @@ public sealed class MediaValetConnector : IVendorConnector
         }
 
         _logger.MediaValetCheckedOut(assetId, fileName, opening.JobId);
+        return Opened(opening, "get check-in upload URL", assetId, access.UploadUrl, new()
+        {
+            [FlowKey] = CheckInFlow,
+            [UploadFilenameKey] = uploadFileName,
+            [MediaFileIdKey] = mediaFileId,
+            [FileNameKey] = fileName,
+        });
+    }
+
+    /// <summary>POST uploads/{id}/{resource}: one of the fill steps a new asset takes before its finalize.</summary>
+    private async Task<StepOutcome> AddToUploadAsync(VendorSession session, string step, string resource, int count, object body, CancellationToken cancellationToken)
+    {
+        if (SkipForCheckIn(session, step) is { } skipped)
+        {
+            return skipped;
+        }
+
+        if (count == 0)
+        {
+            return new StepOutcome(false, $"The job has no {step} to set.");
+        }
+
+        var id = AssetIdOf(session);
+        await _api.CallAsync($"add {resource}", HttpMethod.Post, $"{UploadPath(id)}/{resource}", body, cancellationToken);
+        _logger.MediaValetStepApplied(resource, id);
+        return new StepOutcome(true);
+    }
+
+    /// <summary>The session of either flow: the blocks go to the SAS URL the vendor answered.</summary>
+    private VendorSession Opened(UploadOpening opening, string operation, string id, string? uploadUrl, Dictionary<string, string> state)
+    {
+        if (!Uri.TryCreate(uploadUrl, UriKind.Absolute, out var url))
+        {
+            throw VendorJson.Unexpected(Vendor, operation, 200, "the answer has no absolute uploadUrl");
+        }
+
         return new VendorSession
         {
             Vendor = VendorName,
-            AssetId = assetId,
-            Target = TargetFor(UploadUrlOf(access.UploadUrl, "get check-in upload URL"), opening),
-            State = new Dictionary<string, string>
-            {
-                [FlowKey] = CheckInFlow,
-                [UploadFilenameKey] = uploadFileName,
-                [MediaFileIdKey] = mediaFileId,
-                [FileNameKey] = fileName,
-            },
+            AssetId = id,
+            Target = new AzureBlobSasTargetSpec(url) { BlockSize = _options.BlockSize, ServerSideCopy = _options.ServerSideCopy, ContentType = opening.ContentType },
+            State = state,
         };
     }
-
-    private AzureBlobSasTargetSpec TargetFor(Uri uploadUrl, UploadOpening opening) => new(uploadUrl)
-    {
-        BlockSize = _options.BlockSize,
-        ServerSideCopy = _options.ServerSideCopy,
-        ContentType = opening.ContentType,
-    };
 
     /// <summary>Refuses, before anything is opened, what MediaValet would refuse only after the bytes are in.</summary>
     private static void CheckDetails(UploadDetails details)
@@ -292,11 +286,6 @@ public sealed class MediaValetConnector : IVendorConnector
             ? new StepOutcome(false, $"Not set for a new version: MediaValet documents {step} for uploads in progress only; asset {session.AssetId} keeps its own, and the check-in already made the new version current.")
             : null;
     }
-
-    private static Uri UploadUrlOf(string? uploadUrl, string operation) =>
-        Uri.TryCreate(uploadUrl, UriKind.Absolute, out var url)
-            ? url
-            : throw VendorJson.Unexpected(Vendor, operation, 200, "the answer has no absolute uploadUrl");
 
     private static bool IsCheckIn(VendorSession session) => session.State.GetValueOrDefault(FlowKey) == CheckInFlow;
 
