@@ -52,4 +52,19 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Cancelled MediaValet upload {UploadId}: {Outcome}")]
     public static partial void MediaValetCancelled(this ILogger logger, string uploadId, string outcome);
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Debug, Message = "Logged in to Picovico for app {AppId}")]
+    public static partial void PicovicoLoggedIn(this ILogger logger, string appId);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Picovico already has videoclip {ClipId} with MD5 {Md5}: no bytes will be sent (job {JobId})")]
+    public static partial void PicovicoClipKnown(this ILogger logger, string clipId, string md5, string jobId);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Opened Picovico direct upload {UploadId} for {FileName}: {PartCount} part URLs (job {JobId})")]
+    public static partial void PicovicoUploadOpened(this ILogger logger, string uploadId, string fileName, int partCount, string jobId);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Finalized the Picovico direct upload of MD5 {Md5} as videoclip {ClipId} ({Status})")]
+    public static partial void PicovicoUploadFinalized(this ILogger logger, string md5, string clipId, string status);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "Picovico videoclip {ClipId} is {Status}")]
+    public static partial void PicovicoClipStatus(this ILogger logger, string clipId, string status);
 }

@@ -4,6 +4,7 @@ using FunctionsUploader.Jobs;
 using FunctionsUploader.Transfer;
 using FunctionsUploader.Vendors;
 using FunctionsUploader.Vendors.MediaValet;
+using FunctionsUploader.Vendors.Picovico;
 using FunctionsUploader.Workflow;
 using FunctionsUploader.Workflow.InProcess;
 using Microsoft.Extensions.Configuration;
@@ -61,6 +62,7 @@ public static class UploaderServices
     private static void AddVendors(IServiceCollection services, IConfigurationSection vendors)
     {
         MediaValetConnector.Register(services, vendors.GetSection("MediaValet"));
+        PicovicoConnector.Register(services, vendors.GetSection("Picovico"));
     }
 
     /// <summary>The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name.</summary>

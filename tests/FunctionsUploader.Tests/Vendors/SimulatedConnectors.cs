@@ -2,6 +2,7 @@ using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Vendors;
 using FunctionsUploader.Vendors.MediaValet;
+using FunctionsUploader.Vendors.Picovico;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Tests.Vendors;
@@ -34,5 +35,25 @@ internal static class SimulatedConnectors
         var options = MediaValetOptions(simulator, tenant);
         configure?.Invoke(options);
         return new MediaValetConnector(options, http ?? Simulator.Http, loggers: loggers);
+    }
+
+    public static PicovicoOptions PicovicoOptions(Simulator simulator, SimulatorTenant tenant)
+    {
+        var credentials = tenant.Credentials.Picovico;
+        return new PicovicoOptions
+        {
+            BaseUrl = simulator.Instance.Picovico,
+            AppId = credentials.AppId,
+            Username = credentials.Username,
+            Password = credentials.Password,
+            Retry = QuickRetries,
+        };
+    }
+
+    public static PicovicoConnector Picovico(Simulator simulator, SimulatorTenant tenant, Action<PicovicoOptions>? configure = null, ILoggerFactory? loggers = null, HttpClient? http = null)
+    {
+        var options = PicovicoOptions(simulator, tenant);
+        configure?.Invoke(options);
+        return new PicovicoConnector(options, http ?? Simulator.Http, http ?? Simulator.Http, loggers: loggers);
     }
 }
