@@ -13,13 +13,13 @@ public sealed partial class MediaValetConnectorTests(Simulator simulator) : ICla
     private const int MiB = 1024 * 1024;
 
     [Fact]
-    public async Task A_new_asset_from_a_staging_blob_goes_through_every_step_and_mediavalet_holds_the_bytes_and_every_field()
+    public async Task A_new_asset_from_a_staging_blob_is_copied_server_side_through_every_step_and_mediavalet_holds_the_bytes_and_every_field()
     {
         var tenant = simulator.NewTenant();
         var connector = SimulatedConnectors.MediaValet(simulator, tenant);
         var data = TestData.Bytes(5 * MiB / 2, seed: 301);
         var staging = await simulator.Emulators.NewContainerAsync("mv-staging");
-        var source = await StagingBlobs.UploadAsync(staging, "dam/launch/clip one.mp4", data);
+        var source = new CountingSource(await StagingBlobs.UploadAsync(staging, "dam/launch/clip one.mp4", data));
         string[] categories = [Guid.NewGuid().ToString(), Guid.NewGuid().ToString()];
         var details = new UploadDetails
         {
@@ -33,6 +33,7 @@ public sealed partial class MediaValetConnectorTests(Simulator simulator) : ICla
         var run = await ConnectorRun.AllStepsAsync(connector, source, ConnectorRun.Opening("dam/launch/clip one.mp4", data, details));
 
         Assert.Equal(3, run.Plan!.PartCount);
+        Assert.Equal(0, source.BytesRead); // MediaValet's upload SAS let its storage copy every block from staging itself
         Assert.Equal(run.Session.AssetId, run.Commit!.VendorAssetId);
         Assert.Equal(MiB, Assert.IsType<AzureBlobSasTargetSpec>(run.Session.Target).BlockSize);
         Assert.All([run.Metadata, run.Categories, run.Status], outcome => Assert.True(outcome.Applied, outcome.Note));
