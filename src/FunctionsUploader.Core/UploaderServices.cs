@@ -3,6 +3,8 @@ using FunctionsUploader.Intake;
 using FunctionsUploader.Jobs;
 using FunctionsUploader.Transfer;
 using FunctionsUploader.Vendors;
+using FunctionsUploader.Vendors.MediaValet;
+using FunctionsUploader.Vendors.Picovico;
 using FunctionsUploader.Workflow;
 using FunctionsUploader.Workflow.InProcess;
 using Microsoft.Extensions.Configuration;
@@ -64,8 +66,8 @@ public static class UploaderServices
     /// </summary>
     private static void AddVendors(IServiceCollection services, IConfigurationSection vendors)
     {
-        _ = services;
-        _ = vendors;
+        MediaValetConnector.Register(services, vendors.GetSection("MediaValet"));
+        PicovicoConnector.Register(services, vendors.GetSection("Picovico"));
     }
 
     /// <summary>The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name.</summary>

@@ -1,7 +1,10 @@
 namespace FunctionsUploader.Vendors;
 
-/// <summary>A bearer token (or login session) and when it stops working.</summary>
-public sealed record AccessToken(string Value, DateTimeOffset ExpiresOn, string? RefreshToken = null)
+/// <summary>
+/// A bearer token (or login session) and when it stops working. <paramref name="Key"/> is the second half of a pair
+/// some vendors issue with the token (Picovico's access key): as secret as the token, never printed.
+/// </summary>
+public sealed record AccessToken(string Value, DateTimeOffset ExpiresOn, string? RefreshToken = null, string? Key = null)
 {
     public override string ToString() => $"AccessToken(expires {ExpiresOn:O})";
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Polly;
 using Polly.Retry;
 
@@ -25,11 +26,14 @@ public sealed class VendorHttp
 {
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly Func<JsonElement, string?>? _errorMessage;
 
-    public VendorHttp(string vendor, HttpClient http, VendorRetryOptions? retry = null, TimeProvider? time = null)
+    /// <param name="errorMessage">Reads the vendor's own words out of a JSON error body; the body as it is when null or when it finds none.</param>
+    public VendorHttp(string vendor, HttpClient http, VendorRetryOptions? retry = null, TimeProvider? time = null, Func<JsonElement, string?>? errorMessage = null)
     {
         Vendor = vendor;
         _http = http;
+        _errorMessage = errorMessage;
         var options = retry ?? new VendorRetryOptions();
         _retry = new ResiliencePipelineBuilder<HttpResponseMessage>
         {
@@ -114,7 +118,7 @@ public sealed class VendorHttp
                 }
 
                 var body = await ReadShortAsync(response, cancellationToken);
-                throw new VendorApiException(Vendor, operation, status, VendorApiException.IsRetryableStatus(status), body, RetryAfterOf(response));
+                throw new VendorApiException(Vendor, operation, status, VendorApiException.IsRetryableStatus(status), MessageOf(body), RetryAfterOf(response));
             }
         }
     }
@@ -130,6 +134,24 @@ public sealed class VendorHttp
         }
 
         return header?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+    }
+
+    private string? MessageOf(string? body)
+    {
+        if (_errorMessage is null || string.IsNullOrWhiteSpace(body))
+        {
+            return body;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return _errorMessage(json.RootElement) is { Length: > 0 } message ? message : body;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return body; // Not JSON, cut short, or another shape: the start of the body still says something.
+        }
     }
 
     private static async Task<string?> ReadShortAsync(HttpResponseMessage response, CancellationToken cancellationToken)

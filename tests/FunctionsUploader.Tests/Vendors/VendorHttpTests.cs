@@ -78,6 +78,27 @@ public sealed class VendorHttpTests
     }
 
     [Fact]
+    public async Task A_json_error_body_is_read_down_to_the_vendors_own_words_and_any_other_body_is_kept_as_it_is()
+    {
+        await using var server = new ScriptedHttpServer((_, n) => n switch
+        {
+            1 => (400, "{\"error\":{\"message\":\"Part 2's ETag is wrong\"},\"status\":400}", null),
+            2 => (400, "{\"status\":400}", null),
+            _ => (400, "<html>bad request</html>", null),
+        });
+        var http = new VendorHttp("Picovico", new HttpClient(), Quick, errorMessage: e => e.GetProperty("error").GetProperty("message").GetString());
+
+        var errors = new List<VendorApiException>();
+        for (var i = 0; i < 3; i++)
+        {
+            errors.Add(await Assert.ThrowsAsync<VendorApiException>(() => http.SendAsync("finalize upload", () => new HttpRequestMessage(HttpMethod.Post, server.BaseUri), default)));
+        }
+
+        Assert.Equal(["Part 2's ETag is wrong", "{\"status\":400}", "<html>bad request</html>"], errors.Select(e => e.VendorMessage));
+        Assert.Equal("Picovico finalize upload answered 400 BadRequest: Part 2's ETag is wrong", errors[0].Message);
+    }
+
+    [Fact]
     public async Task No_answer_at_all_is_a_retryable_failure_that_says_so()
     {
         var http = new VendorHttp("Picovico", new HttpClient(), Quick);
