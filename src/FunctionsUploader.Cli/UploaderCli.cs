@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using FunctionsUploader.Intake;
+using FunctionsUploader.Simulators.Sandbox;
+using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Workflow;
 using FunctionsUploader.Workflow.InProcess;
 using Microsoft.Extensions.Configuration;
@@ -66,9 +68,10 @@ public static class UploaderCli
         var folder = new Option<string?>("--folder") { Description = "The vendor folder (Panopto FolderId)." };
         var jobId = new Option<string?>("--job-id") { Description = "Your own job id (letters, digits, . _ : -)." };
         var newVersionOf = new Option<string?>("--new-version-of") { Description = "Upload as a new version of this existing asset (MediaValet)." };
+        var sandbox = new Option<bool>("--sandbox") { Description = "Run against local vendor simulators and storage emulators started for this run, and read the result back to verify it." };
         var command = new Command("upload", "Upload one file and wait until the vendor has it.")
         {
-            source, vendor, title, description, category, metadata, status, folder, jobId, newVersionOf,
+            source, vendor, title, description, category, metadata, status, folder, jobId, newVersionOf, sandbox,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -85,11 +88,65 @@ public static class UploaderCli
                 JobId = parse.GetValue(jobId),
                 NewVersionOf = parse.GetValue(newVersionOf),
             };
+            if (parse.GetValue(sandbox))
+            {
+                return await RunInSandboxAsync(parse.GetValue(config), instructions, parse.GetValue(json), output, errors, cancellationToken);
+            }
+
             using var host = CliHost.Build(parse.GetValue(config));
             var jobs = await host.JobsForAsync(instructions, cancellationToken);
-            return await RunJobsAsync(host, jobs, parse.GetValue(json), output, errors, cancellationToken);
+            return await RunJobsAsync(host, jobs, parse.GetValue(json), output, errors, null, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>
+    /// The whole job against simulators and emulators started for this run only (and a fresh state folder, so a
+    /// sandbox run never resumes a real job): then the bytes are read back from the vendor and checked.
+    /// </summary>
+    private static async Task<int> RunInSandboxAsync(FileInfo? config, UploadInstructions instructions, bool json, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        if (!json)
+        {
+            await errors.WriteLineAsync("Starting the sandbox: Azurite, s3rver and the vendor simulators on local ports...");
+        }
+
+        await using var world = await VendorSandbox.StartAsync(new TenantSettings { ProcessingPolls = 1 }, cancellationToken);
+        var state = Directory.CreateTempSubdirectory("uploader-sandbox-");
+        try
+        {
+            var settings = new Dictionary<string, string?>(world.Settings())
+            {
+                [$"{UploaderServices.Section}:Cli:StateDirectory"] = state.FullName,
+                [$"{UploaderServices.Section}:Workflow:ProcessingPollInterval"] = "00:00:01",
+            };
+            using var host = CliHost.Build(config, settings);
+            var jobs = await host.JobsForAsync(instructions, cancellationToken);
+            return await RunJobsAsync(host, jobs, json, output, errors, (job, result) => VerifyAsync(world, job, result, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            state.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Reads the vendor's copy back: the result carries its MD5, and a copy that differs from the source fails the job.</summary>
+    private static async Task<UploadResult> VerifyAsync(VendorSandbox world, UploadJob job, UploadResult result, CancellationToken cancellationToken)
+    {
+        if (result.Outcome != UploadOutcome.Completed || result.VendorAssetId is null)
+        {
+            return result;
+        }
+
+        var report = await world.InspectAsync(job.Vendor, result.VendorAssetId, cancellationToken);
+        var verified = result with { DestinationMd5 = report.Md5 };
+        return result.SourceMd5 is null || string.Equals(report.Md5, result.SourceMd5, StringComparison.OrdinalIgnoreCase)
+            ? verified
+            : verified with
+            {
+                Outcome = UploadOutcome.Failed,
+                Failure = new FailureReport("Verify", $"The vendor holds bytes with MD5 {report.Md5}, the source has {result.SourceMd5}.", Permanent: true),
+            };
     }
 
     private static Command ResumeCommand(Option<FileInfo?> config, Option<bool> json, TextWriter output, TextWriter errors)
@@ -102,7 +159,7 @@ public static class UploaderCli
             var id = parse.GetValue(jobId)!;
             var job = host.Runner.FindJob(id)
                 ?? throw new IntakeException(id, [$"no job with this id was started from {host.State.Root}"]);
-            return await RunJobsAsync(host, [job], parse.GetValue(json), output, errors, cancellationToken);
+            return await RunJobsAsync(host, [job], parse.GetValue(json), output, errors, null, cancellationToken);
         });
         return command;
     }
@@ -151,7 +208,14 @@ public static class UploaderCli
         return command;
     }
 
-    private static async Task<int> RunJobsAsync(CliHost host, IReadOnlyList<UploadJob> jobs, bool json, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    private static async Task<int> RunJobsAsync(
+        CliHost host,
+        IReadOnlyList<UploadJob> jobs,
+        bool json,
+        TextWriter output,
+        TextWriter errors,
+        Func<UploadJob, UploadResult, Task<UploadResult>>? afterJob,
+        CancellationToken cancellationToken)
     {
         var view = new ProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) }), quiet: json);
         var results = new List<UploadResult>();
@@ -165,6 +229,11 @@ public static class UploaderCli
                     progress(status);
                 },
                 cancellationToken));
+            if (afterJob is not null)
+            {
+                result = await afterJob(job, result);
+            }
+
             var last = host.State.LoadStatus(job.JobId)?.Status ?? new UploadStatus { Phase = result.Outcome };
             host.State.SaveStatus(job.JobId, new JobRecord(job.JobId, job.Vendor, job.Source.ToString(), last, result, DateTimeOffset.UtcNow));
             results.Add(result);
