@@ -59,8 +59,7 @@ public static class UploaderServices
     /// </summary>
     private static void AddVendors(IServiceCollection services, IConfigurationSection vendors)
     {
-        _ = services;
-        _ = vendors;
+        Vendors.Prepr.PreprConnector.Register(services, vendors.GetSection("Prepr"));
     }
 
     /// <summary>The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name.</summary>
