@@ -81,7 +81,8 @@ public sealed class OAuth2PasswordTokens
     {
         var operation = $"token request ({grant.Replace('_', ' ')} grant)";
         var issuedAt = _time.GetUtcNow();
-        var root = await VendorJson.SendAsync(_http, operation, () => Build(grant, fields), cancellationToken);
+        using var response = await _http.SendAsync(operation, () => Build(grant, fields), cancellationToken);
+        var root = await VendorJson.ReadAsync(response, _http.Vendor, operation, cancellationToken);
         if (VendorJson.Text(root, "access_token") is not { } accessToken)
         {
             throw new VendorApiException(_http.Vendor, operation, 200, retryable: false, "the answer has no access_token");

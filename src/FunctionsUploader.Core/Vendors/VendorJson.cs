@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace FunctionsUploader.Vendors;
 
-/// <summary>JSON calls to a vendor's REST API through <see cref="VendorHttp"/>: the request, the answer, its fields.</summary>
+/// <summary>JSON to and from a vendor's REST API: the request, the answer, its fields.</summary>
 internal static class VendorJson
 {
     public static HttpRequestMessage Request(HttpMethod method, Uri uri, JsonNode? body)
@@ -18,18 +18,10 @@ internal static class VendorJson
         return request;
     }
 
-    /// <summary>Sends through <paramref name="http"/> and returns the answer's JSON (Undefined when it has no body).</summary>
-    public static async Task<JsonElement> SendAsync(
-        VendorHttp http,
-        string operation,
-        Func<HttpRequestMessage> build,
-        CancellationToken cancellationToken,
-        AccessTokenCache? tokens = null,
-        Action<HttpRequestMessage, AccessToken>? authorize = null,
-        int[]? unauthorizedStatuses = null)
+    /// <summary>The JSON of a successful answer (Undefined when it has no body); an answer that is not JSON is the vendor's failure.</summary>
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response, string vendor, string operation, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        using var response = await http.SendAsync(operation, build, cancellationToken, tokens, authorize, unauthorizedStatuses);
+        ArgumentNullException.ThrowIfNull(response);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -43,7 +35,7 @@ internal static class VendorJson
         }
         catch (JsonException)
         {
-            throw new VendorApiException(http.Vendor, operation, (int)response.StatusCode, retryable: false, "the answer is not JSON: " + text);
+            throw new VendorApiException(vendor, operation, (int)response.StatusCode, retryable: false, "the answer is not JSON: " + text);
         }
     }
 

@@ -1,5 +1,7 @@
+using FunctionsUploader.Transfer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsUploader.Vendors;
@@ -8,7 +10,11 @@ namespace FunctionsUploader.Vendors;
 internal static class VendorRegistration
 {
     /// <summary>Nothing when <paramref name="section"/> does not exist: only configured vendors get a connector.</summary>
-    public static void Add<TOptions>(IServiceCollection services, IConfigurationSection section, string name, Func<IServiceProvider, TOptions, IVendorConnector> create)
+    public static void Add<TOptions>(
+        IServiceCollection services,
+        IConfigurationSection section,
+        string name,
+        Func<TOptions, TransferOptions?, ILoggerFactory?, TimeProvider?, IVendorConnector> create)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -18,6 +24,10 @@ internal static class VendorRegistration
         }
 
         services.AddOptions<TOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddKeyedSingleton(name, (sp, _) => create(sp, sp.GetRequiredService<IOptions<TOptions>>().Value));
+        services.AddKeyedSingleton(name, (sp, _) => create(
+            sp.GetRequiredService<IOptions<TOptions>>().Value,
+            sp.GetService<IOptions<TransferOptions>>()?.Value,
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<TimeProvider>()));
     }
 }

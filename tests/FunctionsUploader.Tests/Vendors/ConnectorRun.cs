@@ -81,6 +81,20 @@ internal static partial class ConnectorRun
     public static int Count(IEnumerable<RequestRecord> requests, string operation, int? status = null) =>
         requests.Count(r => r.Operation == operation && (status is null || r.Status == status));
 
+    /// <summary>The statuses the vendor answered to <paramref name="operation"/>, oldest first.</summary>
+    public static IEnumerable<int> Statuses(IEnumerable<RequestRecord> requests, string operation) =>
+        requests.Where(r => r.Operation == operation).Select(r => r.Status);
+
+    /// <summary>A refusal of the configured credentials: says which vendor and call, is not worth retrying, and quotes no secret.</summary>
+    public static void AssertCredentialsRefused(VendorApiException error, string vendorAndCall, int status, params string[] secrets)
+    {
+        Assert.Equal(status, error.Status);
+        Assert.False(error.Retryable);
+        Assert.StartsWith($"{vendorAndCall} answered {status}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("check the credentials", error.Message, StringComparison.Ordinal);
+        Assert.All(secrets, s => Assert.DoesNotContain(s, error.ToString(), StringComparison.Ordinal));
+    }
+
     /// <summary>Log lines that hold any of <paramref name="secrets"/> or something shaped like a simulator-issued token (48 hex digits).</summary>
     public static IReadOnlyList<string> LinesWithSecrets(IEnumerable<string> lines, params string[] secrets) =>
         [.. lines.Where(line => secrets.Any(s => line.Contains(s, StringComparison.Ordinal)) || IssuedToken().IsMatch(line))];

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FunctionsUploader.Vendors.Prepr;
 
@@ -55,11 +54,7 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
 
     /// <summary>Registers the connector as "prepr" when Uploader:Vendors:Prepr exists; its options are checked at start.</summary>
     public static void Register(IServiceCollection services, IConfigurationSection section) =>
-        VendorRegistration.Add<PreprOptions>(services, section, VendorName, (sp, options) => new PreprConnector(
-            options,
-            sp.GetService<IOptions<TransferOptions>>()?.Value,
-            sp.GetService<ILoggerFactory>(),
-            sp.GetService<TimeProvider>()));
+        VendorRegistration.Add<PreprOptions>(services, section, VendorName, (options, transfer, loggers, time) => new PreprConnector(options, transfer, loggers, time));
 
     public string? CheckAcceptable(string fileName, long size) =>
         size <= 0 ? "Prepr cannot take an empty file (0 bytes): its video upload starts by declaring a file_size above 0." : null;
@@ -90,12 +85,12 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
     }
 
     public ITransferTarget CreateTarget(VendorSession session) =>
-        new PhasedChunkTarget(SpecOf(session), _chunks, _ => ValueTask.FromResult(Authorization()), _transfer, _loggers.CreateLogger<PhasedChunkTarget>());
+        new PhasedChunkTarget(OpenedSession.Target<PhasedChunkTargetSpec>(session, Vendor), _chunks, _ => ValueTask.FromResult(Authorization()), _transfer, _loggers.CreateLogger<PhasedChunkTarget>());
 
     public async Task<VendorCommit> CommitAsync(VendorSession session, UploadOpening opening, PartPlan plan, IReadOnlyList<PartReceipt> receipts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var assetId = AssetIdOf(session);
+        var assetId = OpenedSession.AssetId(session, Vendor);
         // The target checks the server holds every byte, then sends upload_phase=finish (Prepr answers a repeated finish alike).
         var target = CreateTarget(session);
         var committed = await VendorFailures.TranslateAsync(Vendor, "finish of the upload", () => target.CommitAsync(plan, [.. receipts], cancellationToken), cancellationToken);
@@ -145,7 +140,7 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
         var categories = details.Categories.Where(c => !string.IsNullOrWhiteSpace(c)).Distinct(StringComparer.Ordinal).ToList();
         if (categories.Count == 0)
         {
-            return new StepOutcome(false, "No categories to set.");
+            return OpenedSession.NothingToSet("categories");
         }
 
         var items = new JsonArray([.. categories.Select(c => (JsonNode)new JsonObject { ["body"] = c })]);
@@ -156,14 +151,14 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
     public Task<StepOutcome> SetStatusAsync(VendorSession session, UploadDetails details, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(details);
-        return Task.FromResult(new StepOutcome(false, details.Status is null
-            ? "No status to set."
-            : $"Prepr assets have no status of their own (publishing applies to content items): '{details.Status}' was not set."));
+        return Task.FromResult(details.Status is null
+            ? OpenedSession.NothingToSet("status")
+            : new StepOutcome(false, $"Prepr assets have no status of their own (publishing applies to content items): '{details.Status}' was not set."));
     }
 
     public async Task<ProcessingCheck> CheckProcessingAsync(VendorSession session, CancellationToken cancellationToken = default)
     {
-        var assetId = AssetIdOf(session);
+        var assetId = OpenedSession.AssetId(session, Vendor);
         var asset = await SendAsync(HttpMethod.Get, AssetPath(assetId), null, "read of the asset's status", cancellationToken);
         var status = VendorJson.Text(asset, "status") ?? "unknown";
         _logger.VendorProcessingState(Vendor, assetId, status);
@@ -209,18 +204,21 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
 
     private async Task UpdateAsync(VendorSession session, JsonObject update, string what, CancellationToken cancellationToken)
     {
-        var assetId = AssetIdOf(session);
+        var assetId = OpenedSession.AssetId(session, Vendor);
         await SendAsync(HttpMethod.Put, AssetPath(assetId), update, $"update of the asset's {what}", cancellationToken);
         _logger.VendorStepApplied(Vendor, what, assetId);
     }
 
-    private Task<JsonElement> SendAsync(HttpMethod method, string path, JsonObject? body, string operation, CancellationToken cancellationToken) =>
-        VendorJson.SendAsync(_http, operation, () =>
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonObject? body, string operation, CancellationToken cancellationToken)
+    {
+        using var response = await _http.SendAsync(operation, () =>
         {
             var request = VendorJson.Request(method, new Uri(_baseUrl, path), body);
             request.Headers.Authorization = Authorization();
             return request;
         }, cancellationToken);
+        return await VendorJson.ReadAsync(response, Vendor, operation, cancellationToken);
+    }
 
     private AuthenticationHeaderValue Authorization() => new("Bearer", _accessToken);
 
@@ -240,16 +238,5 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
 
     private static string AssetPath(string assetId) => "assets/" + Uri.EscapeDataString(assetId);
 
-    private static string AssetIdOf(VendorSession session)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.AssetId ?? throw new ArgumentException("The Prepr session has no asset id: it was never opened.", nameof(session));
-    }
 
-    private static PhasedChunkTargetSpec SpecOf(VendorSession session)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.Target as PhasedChunkTargetSpec
-            ?? throw new ArgumentException($"A Prepr session's target is a {nameof(PhasedChunkTargetSpec)}, not {session.Target?.GetType().Name ?? "nothing"}.", nameof(session));
-    }
 }

@@ -128,13 +128,8 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
         var wrong = await Assert.ThrowsAsync<VendorApiException>(() => wrongToken.OpenAsync(ConnectorRun.Opening("a.mp4", 10)));
         var refused = await Assert.ThrowsAsync<VendorApiException>(() => missingScope.OpenAsync(ConnectorRun.Opening("a.mp4", 10)));
 
-        Assert.Equal(401, wrong.Status);
-        Assert.False(wrong.Retryable);
-        Assert.StartsWith("Prepr start of the video upload answered 401", wrong.Message, StringComparison.Ordinal);
-        Assert.Contains("check the credentials", wrong.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("not-the-token-7f3e", wrong.ToString(), StringComparison.Ordinal);
-        Assert.False(refused.Retryable);
-        Assert.DoesNotContain(tenant.Credentials.Prepr.AccessToken, refused.ToString(), StringComparison.Ordinal);
+        ConnectorRun.AssertCredentialsRefused(wrong, "Prepr start of the video upload", 401, "not-the-token-7f3e");
+        ConnectorRun.AssertCredentialsRefused(refused, "Prepr start of the video upload", 401, tenant.Credentials.Prepr.AccessToken);
         Assert.Equal(1, ConnectorRun.Count(await simulator.RequestsAsync(tenant), "createAsset"));
     }
 
@@ -147,8 +142,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
 
         var session = await connector.OpenAsync(ConnectorRun.Opening("busy.mp4", 10));
 
-        var starts = (await simulator.RequestsAsync(tenant)).Where(r => r.Operation == "createAsset").Select(r => r.Status);
-        Assert.Equal([429, 201], starts);
+        Assert.Equal([429, 201], ConnectorRun.Statuses(await simulator.RequestsAsync(tenant), "createAsset"));
         Assert.NotNull(session.AssetId);
     }
 
