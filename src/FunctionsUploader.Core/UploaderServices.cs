@@ -60,6 +60,7 @@ public static class UploaderServices
     private static void AddVendors(IServiceCollection services, IConfigurationSection vendors)
     {
         Vendors.Prepr.PreprConnector.Register(services, vendors.GetSection("Prepr"));
+        Vendors.Panopto.PanoptoConnector.Register(services, vendors.GetSection("Panopto"));
     }
 
     /// <summary>The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name.</summary>
