@@ -76,7 +76,7 @@ internal static partial class ConnectorRun
 
     /// <summary>The session as the next activity reads it back from the job store.</summary>
     public static VendorSession Stored(VendorSession session) =>
-        JsonSerializer.Deserialize<VendorSession>(JsonSerializer.Serialize(session, WorkflowJson.Options), WorkflowJson.Options)!;
+        JsonSerializer.Deserialize<VendorSession>(StoredJson(session), WorkflowJson.Options)!;
 
     public static int Count(IEnumerable<RequestRecord> requests, string operation, int? status = null) =>
         requests.Count(r => r.Operation == operation && (status is null || r.Status == status));
@@ -98,6 +98,9 @@ internal static partial class ConnectorRun
     /// <summary>Log lines that hold any of <paramref name="secrets"/> or something shaped like a simulator-issued token (48 hex digits).</summary>
     public static IReadOnlyList<string> LinesWithSecrets(IEnumerable<string> lines, params string[] secrets) =>
         [.. lines.Where(line => secrets.Any(s => line.Contains(s, StringComparison.Ordinal)) || IssuedToken().IsMatch(line))];
+
+    /// <summary>The session as the job store writes it.</summary>
+    public static string StoredJson(VendorSession session) => JsonSerializer.Serialize(session, WorkflowJson.Options);
 
     [GeneratedRegex("(?<![0-9a-f])[0-9a-f]{48}(?![0-9a-f])")]
     private static partial Regex IssuedToken();

@@ -233,23 +233,26 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     }
 
     [Fact]
-    public async Task No_log_line_of_a_full_run_with_token_renewal_holds_a_secret_or_a_token()
+    public async Task No_log_line_of_a_full_run_with_token_renewal_nor_the_stored_session_holds_a_secret_or_a_token()
     {
         var tenant = simulator.NewTenant();
         await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "getSessionUpload", expireTokens = true });
         var logs = new CapturedLogs();
+        string stored;
         var video = TestData.Bytes(PartSize + 11, seed: 3308);
         using (var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)))
         using (var connector = Connector(tenant, loggers: loggers))
         {
             var run = await ConnectorRun.RunAsync(connector, ConnectorRun.Opening("logged.mp4", video.Length, new UploadDetails { Title = "Logged" }), LocalFile(video));
             Assert.True(run.Processing.Finished);
+            stored = ConnectorRun.StoredJson(run.Session);
         }
 
         var credentials = tenant.Credentials.Panopto;
         Assert.Contains(logs.Lines, l => l.Contains("Opened Panopto upload", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.Contains("by the refresh_token grant", StringComparison.Ordinal));
         Assert.Empty(ConnectorRun.LinesWithSecrets(logs.Lines, credentials.ClientSecret, credentials.Password, credentials.UploadSecretKey));
+        Assert.Empty(ConnectorRun.LinesWithSecrets([stored], credentials.ClientSecret, credentials.Password, credentials.UploadAccessKey, credentials.UploadSecretKey));
     }
 
     [Fact]

@@ -177,21 +177,24 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     }
 
     [Fact]
-    public async Task No_log_line_of_a_full_run_holds_the_access_token()
+    public async Task No_log_line_of_a_full_run_nor_the_stored_session_holds_the_access_token()
     {
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
         await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "transfer", nth = 2, status = 503 });
         var logs = new CapturedLogs();
+        string stored;
         using (var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)))
         using (var connector = Connector(tenant, loggers: loggers))
         {
             var details = new UploadDetails { Title = "Logged", Categories = ["a"] };
             var run = await ConnectorRun.RunAsync(connector, ConnectorRun.Opening("logged.mp4", Video.Length, details), await StagedAsync(Video), QuickTransfer);
             await connector.CancelAsync(run.Session);
+            stored = ConnectorRun.StoredJson(run.Session);
         }
 
         Assert.Contains(logs.Lines, l => l.Contains("Opened Prepr upload", StringComparison.Ordinal));
         Assert.Empty(ConnectorRun.LinesWithSecrets(logs.Lines, tenant.Credentials.Prepr.AccessToken));
+        Assert.Empty(ConnectorRun.LinesWithSecrets([stored], tenant.Credentials.Prepr.AccessToken));
     }
 
     [Fact]
