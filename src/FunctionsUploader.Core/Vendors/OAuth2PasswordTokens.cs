@@ -1,0 +1,120 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FunctionsUploader.Vendors;
+
+/// <summary>
+/// One OAuth2 client of a token endpoint that takes the resource owner password grant (MediaValet, Panopto): who
+/// asks, as whom, for what. ToString never prints the secret or the password.
+/// </summary>
+public sealed record OAuth2PasswordClient
+{
+    public required Uri TokenUrl { get; init; }
+
+    public required string ClientId { get; init; }
+
+    public string? ClientSecret { get; init; }
+
+    public required string Username { get; init; }
+
+    public required string Password { get; init; }
+
+    /// <summary>Space-separated; add offline_access to be offered a refresh token.</summary>
+    public string Scope { get; init; } = "openid api";
+
+    /// <summary>Client id and secret in an "Authorization: Basic" header (RFC 6749 2.3.1) instead of form fields.</summary>
+    public bool BasicClientAuthentication { get; init; } = true;
+
+    public override string ToString() => $"{nameof(OAuth2PasswordClient)} {{ TokenUrl = {TokenUrl.GetLeftPart(UriPartial.Path)}, ClientId = {ClientId}, Username = {Username}, Scope = {Scope} }}";
+}
+
+/// <summary>
+/// Fetches access tokens from an OAuth2 token endpoint: the refresh_token grant when the last token came with a
+/// refresh token, else (or when the refresh is refused) the password grant. Pass <see cref="FetchAsync"/> to an
+/// <see cref="AccessTokenCache"/>. Refusals are <see cref="VendorApiException"/>s quoting the endpoint's RFC 6749
+/// error, which never echoes the credentials.
+/// </summary>
+public sealed class OAuth2PasswordTokens
+{
+    /// <summary>expires_in is optional in RFC 6749; without it a token is trusted this long.</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(30);
+
+    private readonly VendorHttp _http;
+    private readonly OAuth2PasswordClient _client;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <param name="http">The vendor's HTTP plumbing: token requests get the same quick retries as its API calls.</param>
+    public OAuth2PasswordTokens(VendorHttp http, OAuth2PasswordClient client, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        _http = http;
+        _client = client;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public AccessTokenCache CreateCache() => new(FetchAsync, _time);
+
+    public async Task<AccessToken> FetchAsync(AccessToken? previous, CancellationToken cancellationToken)
+    {
+        if (previous?.RefreshToken is { } refreshToken)
+        {
+            try
+            {
+                return await RequestAsync("refresh_token", [new("refresh_token", refreshToken)], refreshToken, cancellationToken);
+            }
+            catch (VendorApiException e) when (!e.Retryable)
+            {
+                // An expired or revoked refresh token: logging in again is what the samples do.
+                _logger.RefreshTokenRefused(_http.Vendor, e.Status);
+            }
+        }
+
+        return await RequestAsync("password", [new("username", _client.Username), new("password", _client.Password), new("scope", _client.Scope)], null, cancellationToken);
+    }
+
+    private async Task<AccessToken> RequestAsync(string grant, KeyValuePair<string, string>[] fields, string? previousRefreshToken, CancellationToken cancellationToken)
+    {
+        var operation = $"token request ({grant.Replace('_', ' ')} grant)";
+        var issuedAt = _time.GetUtcNow();
+        using var response = await _http.SendAsync(operation, () => Build(grant, fields), cancellationToken);
+        var root = await VendorJson.ReadAsync(response, _http.Vendor, operation, cancellationToken);
+        if (VendorJson.Text(root, "access_token") is not { } accessToken)
+        {
+            throw new VendorApiException(_http.Vendor, operation, 200, retryable: false, "the answer has no access_token");
+        }
+
+        var lifetime = root.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt64(out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : DefaultLifetime;
+        // A server may keep the refresh token it was given (RFC 6749 section 6): then the old one stays good.
+        var token = new AccessToken(accessToken, issuedAt + lifetime, VendorJson.Text(root, "refresh_token") ?? previousRefreshToken);
+        _logger.AccessTokenFetched(_http.Vendor, grant, token.ExpiresOn, token.RefreshToken is not null);
+        return token;
+    }
+
+    private HttpRequestMessage Build(string grant, KeyValuePair<string, string>[] fields)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", grant), new("client_id", _client.ClientId) };
+        form.AddRange(fields);
+        var request = new HttpRequestMessage(HttpMethod.Post, _client.TokenUrl);
+        if (_client.BasicClientAuthentication)
+        {
+            // RFC 6749 2.3.1: both halves are form-url-encoded before base64.
+            var pair = $"{Uri.EscapeDataString(_client.ClientId)}:{Uri.EscapeDataString(_client.ClientSecret ?? string.Empty)}";
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+        }
+        else if (_client.ClientSecret is not null)
+        {
+            form.Add(new("client_secret", _client.ClientSecret));
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return request;
+    }
+}
