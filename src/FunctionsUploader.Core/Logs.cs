@@ -32,13 +32,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Job {JobId} resumed with {Completed} completed calls in its journal")]
     public static partial void JobResumed(ILogger logger, string jobId, int completed);
 
-    // 3000-3099: the MediaValet connector; 3100-3199: Picovico (connectors-a).
-
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Got a MediaValet access token by the {Grant} grant, valid until {ExpiresOn}")]
-    public static partial void MediaValetTokenIssued(this ILogger logger, string grant, DateTimeOffset expiresOn);
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "MediaValet refused the refresh token ({Reason}); signing in with the password again")]
-    public static partial void MediaValetRefreshRefused(this ILogger logger, string reason);
+    // 3000-3099: the MediaValet connector (3000-3001, its own token events, retired: the OAuth2 client logs 3350-3351);
+    // 3100-3199: Picovico.
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Opened MediaValet upload {UploadId} for {FileName} (job {JobId})")]
     public static partial void MediaValetUploadOpened(this ILogger logger, string uploadId, string fileName, string jobId);
@@ -70,7 +65,7 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "Picovico videoclip {ClipId} is {Status}")]
     public static partial void PicovicoClipStatus(this ILogger logger, string clipId, string status);
 
-    // 3200-3299: the Prepr and Panopto connectors (connectors-b); 3300-3399: Panopto only and the OAuth2 token client.
+    // 3200-3299: what any connector logs (Prepr, Panopto); 3300-3349: Panopto; 3350-3399: the OAuth2 token client (MediaValet, Panopto).
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Opened {Vendor} upload {AssetId} for job {JobId}: {Size} bytes to {Target}")]
     public static partial void VendorUploadOpened(this ILogger logger, string vendor, string assetId, string jobId, long size, string target);
@@ -102,6 +97,6 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3350, Level = LogLevel.Debug, Message = "Fetched a {Vendor} access token by the {Grant} grant, valid until {ExpiresOn} (with refresh token: {HasRefreshToken})")]
     public static partial void AccessTokenFetched(this ILogger logger, string vendor, string grant, DateTimeOffset expiresOn, bool hasRefreshToken);
 
-    [LoggerMessage(EventId = 3351, Level = LogLevel.Information, Message = "{Vendor} refused the refresh token ({Status}); logging in again with the password grant")]
-    public static partial void RefreshTokenRefused(this ILogger logger, string vendor, int status);
+    [LoggerMessage(EventId = 3351, Level = LogLevel.Information, Message = "{Vendor} refused the refresh token ({Status}: {Reason}); logging in again with the password grant")]
+    public static partial void RefreshTokenRefused(this ILogger logger, string vendor, int status, string reason);
 }

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -41,6 +43,8 @@ public sealed class OAuth2PasswordTokens
     /// <summary>expires_in is optional in RFC 6749; without it a token is trusted this long.</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(30);
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private readonly VendorHttp _http;
     private readonly OAuth2PasswordClient _client;
     private readonly TimeProvider _time;
@@ -59,6 +63,17 @@ public sealed class OAuth2PasswordTokens
 
     public AccessTokenCache CreateCache() => new(FetchAsync, _time);
 
+    /// <summary>
+    /// The words of an RFC 6749 error answer ("invalid_grant: The refresh token has expired."), for the vendor's
+    /// <see cref="VendorHttp"/>; null for any other body.
+    /// </summary>
+    public static string? ErrorMessage(JsonElement body)
+    {
+        var error = VendorJson.Text(body, "error");
+        var description = VendorJson.Text(body, "error_description");
+        return error is null ? description : description is null ? error : $"{error}: {description}";
+    }
+
     public async Task<AccessToken> FetchAsync(AccessToken? previous, CancellationToken cancellationToken)
     {
         if (previous?.RefreshToken is { } refreshToken)
@@ -70,7 +85,7 @@ public sealed class OAuth2PasswordTokens
             catch (VendorApiException e) when (!e.Retryable)
             {
                 // An expired or revoked refresh token: logging in again is what the samples do.
-                _logger.RefreshTokenRefused(_http.Vendor, e.Status);
+                _logger.RefreshTokenRefused(_http.Vendor, e.Status, e.VendorMessage ?? "no reason given");
             }
         }
 
@@ -81,18 +96,15 @@ public sealed class OAuth2PasswordTokens
     {
         var operation = $"token request ({grant.Replace('_', ' ')} grant)";
         var issuedAt = _time.GetUtcNow();
-        using var response = await _http.SendAsync(operation, () => Build(grant, fields), cancellationToken);
-        var root = await VendorJson.ReadAsync(response, _http.Vendor, operation, cancellationToken);
-        if (VendorJson.Text(root, "access_token") is not { } accessToken)
+        var answer = await _http.SendAsync<TokenAnswer>(operation, () => Build(grant, fields), Json, cancellationToken);
+        if (answer.AccessToken is not { Length: > 0 } accessToken)
         {
-            throw new VendorApiException(_http.Vendor, operation, 200, retryable: false, "the answer has no access_token");
+            throw VendorJson.Unexpected(_http.Vendor, operation, 200, "the answer has no access_token");
         }
 
-        var lifetime = root.TryGetProperty("expires_in", out var expiresIn) && expiresIn.TryGetInt64(out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : DefaultLifetime;
+        var lifetime = answer.ExpiresIn is { } seconds && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultLifetime;
         // A server may keep the refresh token it was given (RFC 6749 section 6): then the old one stays good.
-        var token = new AccessToken(accessToken, issuedAt + lifetime, VendorJson.Text(root, "refresh_token") ?? previousRefreshToken);
+        var token = new AccessToken(accessToken, issuedAt + lifetime, answer.RefreshToken is { Length: > 0 } refreshToken ? refreshToken : previousRefreshToken);
         _logger.AccessTokenFetched(_http.Vendor, grant, token.ExpiresOn, token.RefreshToken is not null);
         return token;
     }
@@ -117,4 +129,10 @@ public sealed class OAuth2PasswordTokens
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return request;
     }
+
+    /// <summary>The token endpoint's answer (RFC 6749 section 5.1).</summary>
+    private sealed record TokenAnswer(
+        [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("expires_in")] long? ExpiresIn,
+        [property: JsonPropertyName("refresh_token")] string? RefreshToken);
 }

@@ -45,10 +45,26 @@ public sealed class OAuth2PasswordTokensTests : IDisposable
         Assert.Equal("POST /connect/token ", Assert.Single(server.Requests));
     }
 
+    [Fact]
+    public async Task A_refused_password_grant_is_not_retried_and_quotes_the_rfc_6749_error_without_the_credentials()
+    {
+        await using var server = new ScriptedHttpServer((_, _) => (400, """{"error":"invalid_grant","error_description":"The username or password is wrong."}""", null));
+        var tokens = Tokens(server, basic: true);
+
+        var refused = await Assert.ThrowsAsync<VendorApiException>(() => tokens.FetchAsync(null, default));
+
+        Assert.False(refused.Retryable);
+        Assert.Equal("invalid_grant: The username or password is wrong.", refused.VendorMessage);
+        Assert.StartsWith("Panopto token request (password grant) answered 400", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("p w&x", refused.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s&cret", refused.ToString(), StringComparison.Ordinal);
+        Assert.Single(server.Requests);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private OAuth2PasswordTokens Tokens(ScriptedHttpServer server, bool basic) => new(
-        new VendorHttp("Panopto", _http, new VendorRetryOptions { FirstDelay = TimeSpan.FromMilliseconds(10) }),
+        new VendorHttp("Panopto", _http, new VendorRetryOptions { FirstDelay = TimeSpan.FromMilliseconds(10) }, errorMessage: OAuth2PasswordTokens.ErrorMessage),
         new OAuth2PasswordClient
         {
             TokenUrl = new Uri(server.BaseUri, "connect/token"),

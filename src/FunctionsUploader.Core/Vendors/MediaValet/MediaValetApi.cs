@@ -22,7 +22,18 @@ internal sealed class MediaValetApi
     {
         _options = options;
         var vendorHttp = new VendorHttp(Vendor, http, options.Retry, time, MediaValetWire.ErrorMessage);
-        var tokens = new AccessTokenCache(new MediaValetSignIn(options, vendorHttp, logger, time).FetchAsync, time);
+        // The official sample's sign-in: password grant with the client in a Basic header, scope "openid api"
+        // (+ offline_access for a refresh token, renewed by the refresh_token grant); connect/token below AuthUrl.
+        var tokens = new OAuth2PasswordTokens(vendorHttp, new OAuth2PasswordClient
+        {
+            TokenUrl = new Uri(VendorApiClient.AsBase(options.AuthUrl!), "connect/token"),
+            ClientId = options.ClientId,
+            ClientSecret = options.ClientSecret,
+            Username = options.Username,
+            Password = options.Password,
+            Scope = options.Scope,
+            BasicClientAuthentication = true,
+        }, time, logger).CreateCache();
         _api = new VendorApiClient(vendorHttp, options.ApiUrl!, tokens, Authorize, MediaValetWire.Json);
     }
 

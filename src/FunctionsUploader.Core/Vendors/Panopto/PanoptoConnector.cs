@@ -58,7 +58,7 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
         _transfer = transfer ?? new TransferOptions();
         _engine = new TransferEngine(_transfer, _loggers.CreateLogger<TransferEngine>());
         _api = new HttpClient { Timeout = options.RequestTimeout };
-        _http = new VendorHttp(Vendor, _api, options.Retry, _time);
+        _http = new VendorHttp(Vendor, _api, options.Retry, _time, OAuth2PasswordTokens.ErrorMessage);
         _tokens = new OAuth2PasswordTokens(_http, new OAuth2PasswordClient
         {
             TokenUrl = new Uri(_server, "Panopto/oauth2/connect/token"),
