@@ -1,15 +1,12 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace FunctionsUploader.Vendors;
 
 /// <summary>
-/// Vendor calls that answer JSON: sent through <see cref="VendorHttp"/> and read into the connector's wire type, or
-/// as a <see cref="JsonElement"/> whose fields are read by name. An answer that is not the JSON the vendor documents
-/// becomes a <see cref="VendorApiException"/> like any other failure.
+/// Vendor calls that answer JSON: sent through <see cref="VendorHttp"/> and read into the connector's wire type (or a
+/// <see cref="JsonElement"/> read by field). An answer that is not the JSON the vendor documents becomes a
+/// <see cref="VendorApiException"/> like any other failure: not retryable when malformed, retryable when broken off.
 /// </summary>
 public static class VendorJson
 {
@@ -21,10 +18,11 @@ public static class VendorJson
         JsonSerializerOptions json,
         CancellationToken cancellationToken,
         AccessTokenCache? tokens = null,
-        Action<HttpRequestMessage, AccessToken>? authorize = null)
+        Action<HttpRequestMessage, AccessToken>? authorize = null,
+        int[]? unauthorizedStatuses = null)
     {
         ArgumentNullException.ThrowIfNull(http);
-        using var response = await http.SendAsync(operation, build, cancellationToken, tokens, authorize);
+        using var response = await http.SendAsync(operation, build, cancellationToken, tokens, authorize, unauthorizedStatuses);
         return await ReadAsync<T>(response, http.Vendor, operation, json, cancellationToken);
     }
 
@@ -51,37 +49,6 @@ public static class VendorJson
     public static VendorApiException Unexpected(string vendor, string operation, int status, string problem) =>
         new(vendor, operation, status, retryable: false, problem);
 
-    public static HttpRequestMessage Request(HttpMethod method, Uri uri, JsonNode? body)
-    {
-        var request = new HttpRequestMessage(method, uri)
-        {
-            Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return request;
-    }
-
-    /// <summary>The JSON of a successful answer (Undefined when it has no body); an answer that is not JSON is the vendor's failure.</summary>
-    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response, string vendor, string operation, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return default;
-        }
-
-        try
-        {
-            using var json = JsonDocument.Parse(text);
-            return json.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            throw new VendorApiException(vendor, operation, (int)response.StatusCode, retryable: false, "the answer is not JSON: " + text);
-        }
-    }
-
     /// <summary>A string (or number) property of an object, as text; null when absent, null or empty.</summary>
     public static string? Text(JsonElement value, string name) =>
         value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var property)
@@ -92,10 +59,4 @@ public static class VendorJson
                 _ => null,
             }
             : null;
-
-    public static Uri WithTrailingSlash(Uri uri)
-    {
-        ArgumentNullException.ThrowIfNull(uri);
-        return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
-    }
 }

@@ -35,10 +35,8 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
 
     private readonly PanoptoOptions _options;
     private readonly Uri _server;
-    private readonly Uri _rest;
-    private readonly HttpClient _api;
-    private readonly VendorHttp _http;
-    private readonly AccessTokenCache _tokens;
+    private readonly HttpClient _http;
+    private readonly VendorApiClient _api;
     private readonly AWSCredentials _uploadCredentials;
     private readonly TransferOptions _transfer;
     private readonly TransferEngine _engine;
@@ -50,16 +48,15 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _server = VendorJson.WithTrailingSlash(options.ServerUrl ?? throw new ArgumentException("Panopto's ServerUrl is not configured.", nameof(options)));
-        _rest = new Uri(_server, "Panopto/PublicAPI/REST/");
+        _server = VendorApiClient.AsBase(options.ServerUrl ?? throw new ArgumentException("Panopto's ServerUrl is not configured.", nameof(options)));
         _time = time ?? TimeProvider.System;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<PanoptoConnector>();
         _transfer = transfer ?? new TransferOptions();
         _engine = new TransferEngine(_transfer, _loggers.CreateLogger<TransferEngine>());
-        _api = new HttpClient { Timeout = options.RequestTimeout };
-        _http = new VendorHttp(Vendor, _api, options.Retry, _time, OAuth2PasswordTokens.ErrorMessage);
-        _tokens = new OAuth2PasswordTokens(_http, new OAuth2PasswordClient
+        _http = new HttpClient { Timeout = options.RequestTimeout };
+        var http = new VendorHttp(Vendor, _http, options.Retry, _time, OAuth2PasswordTokens.ErrorMessage);
+        var tokens = new OAuth2PasswordTokens(http, new OAuth2PasswordClient
         {
             TokenUrl = new Uri(_server, "Panopto/oauth2/connect/token"),
             ClientId = Required(options.ClientId, nameof(options.ClientId)),
@@ -69,6 +66,8 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
             Scope = options.Scope,
             BasicClientAuthentication = options.BasicClientAuthentication,
         }, _time, _logger).CreateCache();
+        // Panopto's samples take a 403 as an expired token too.
+        _api = new VendorApiClient(http, new Uri(_server, "Panopto/PublicAPI/REST/"), JsonSerializerOptions.Web, tokens: tokens, unauthorizedStatuses: TokenRefusals);
         _uploadCredentials = new BasicAWSCredentials(options.UploadAccessKey ?? PlaceholderUploadKey, options.UploadSecretKey ?? PlaceholderUploadKey);
     }
 
@@ -109,9 +108,8 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(opening);
         var folderId = FolderOf(opening.Details);
-        var created = await SendAsync(HttpMethod.Post, "sessionUpload", new JsonObject { ["FolderId"] = folderId.ToString() }, "creation of the session upload", cancellationToken);
-        var id = VendorJson.Text(created, "ID")
-            ?? throw new VendorApiException(Vendor, "creation of the session upload", 201, retryable: false, "the answer names no session upload ID");
+        var created = await _api.SendAsync<JsonElement>("creation of the session upload", HttpMethod.Post, "sessionUpload", _api.JsonBody(new JsonObject { ["FolderId"] = folderId.ToString() }), cancellationToken);
+        var id = VendorJson.Text(created, "ID") ?? throw VendorJson.Unexpected(Vendor, "creation of the session upload", 201, "the answer names no session upload ID");
         try
         {
             var spec = Spec(UploadTargetOf(created), opening.FileName);
@@ -147,7 +145,7 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
         ArgumentNullException.ThrowIfNull(opening);
         ArgumentNullException.ThrowIfNull(plan);
         var id = OpenedSession.AssetId(session, Vendor);
-        var state = StateOf(await SendAsync(HttpMethod.Get, SessionUploadPath(id), null, "read of the session upload", cancellationToken));
+        var state = StateOf(await ReadSessionUploadAsync(id, cancellationToken));
         if (state is PanoptoUploadState.UploadComplete or PanoptoUploadState.Processing or PanoptoUploadState.Complete)
         {
             _logger.PanoptoAlreadyCommitted(id, state.ToString());
@@ -163,7 +161,7 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
         await UploadManifestAsync(session, opening, cancellationToken);
         var finished = JsonNode.Parse(SessionUploadOf(session))!.AsObject();
         finished["State"] = (int)PanoptoUploadState.UploadComplete;
-        await SendAsync(HttpMethod.Put, SessionUploadPath(id), finished, "completion of the session upload (State 1)", cancellationToken);
+        await _api.SendAsync("completion of the session upload (State 1)", HttpMethod.Put, SessionUploadPath(id), _api.JsonBody(finished), cancellationToken);
         _logger.VendorUploadCommitted(Vendor, id, plan.FileLength);
         return new VendorCommit(session, id, null);
     }
@@ -190,7 +188,7 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
     public async Task<ProcessingCheck> CheckProcessingAsync(VendorSession session, CancellationToken cancellationToken = default)
     {
         var id = OpenedSession.AssetId(session, Vendor);
-        var upload = await SendAsync(HttpMethod.Get, SessionUploadPath(id), null, "read of the session upload", cancellationToken);
+        var upload = await ReadSessionUploadAsync(id, cancellationToken);
         var state = StateOf(upload);
         _logger.VendorProcessingState(Vendor, id, state.ToString());
         // The terminal states of Panopto's C# sample; its Python sample waits for Complete only and so loops forever on an error.
@@ -219,7 +217,7 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
 
         try
         {
-            await SendAsync(HttpMethod.Delete, SessionUploadPath(id), null, "cancellation of the session upload", cancellationToken);
+            await CancelSessionUploadAsync(id, cancellationToken);
             done.Add("cancelled the session upload");
         }
         catch (VendorApiException e) when (e.Status == 404)
@@ -232,7 +230,7 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
         return new StepOutcome(true, outcome);
     }
 
-    public void Dispose() => _api.Dispose();
+    public void Dispose() => _http.Dispose();
 
     public override string ToString() => $"{nameof(PanoptoConnector)} {{ ServerUrl = {BlobSas.Redact(_server)} }}";
 
@@ -317,7 +315,7 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
     {
         try
         {
-            await SendAsync(HttpMethod.Delete, SessionUploadPath(id), null, "cancellation of the session upload", CancellationToken.None);
+            await CancelSessionUploadAsync(id, CancellationToken.None);
         }
         catch (VendorApiException e)
         {
@@ -325,17 +323,11 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
         }
     }
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonObject? body, string operation, CancellationToken cancellationToken)
-    {
-        using var response = await _http.SendAsync(
-            operation,
-            () => VendorJson.Request(method, new Uri(_rest, path), body),
-            cancellationToken,
-            _tokens,
-            (request, token) => request.Headers.Authorization = new("Bearer", token.Value),
-            TokenRefusals);
-        return await VendorJson.ReadAsync(response, Vendor, operation, cancellationToken);
-    }
+    private Task<JsonElement> ReadSessionUploadAsync(string id, CancellationToken cancellationToken) =>
+        _api.SendAsync<JsonElement>("read of the session upload", HttpMethod.Get, SessionUploadPath(id), null, cancellationToken);
+
+    private Task CancelSessionUploadAsync(string id, CancellationToken cancellationToken) =>
+        _api.SendAsync("cancellation of the session upload", HttpMethod.Delete, SessionUploadPath(id), null, cancellationToken);
 
     private S3MultipartTargetSpec Spec(PanoptoUploadTarget target, string fileName) =>
         new(target.ServiceUrl, target.Bucket, target.KeyOf(fileName))
@@ -383,8 +375,6 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
         session.State.TryGetValue(SessionUploadState, out var json)
             ? json
             : throw new ArgumentException($"The Panopto session has no '{SessionUploadState}' state: it was not opened by this connector.", nameof(session));
-
-
 
     private static string Required(string? value, string name) =>
         value is { Length: > 0 } ? value : throw new ArgumentException($"Panopto's {name} is not configured.", "options");

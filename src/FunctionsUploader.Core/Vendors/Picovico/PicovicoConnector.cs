@@ -40,7 +40,6 @@ public sealed class PicovicoConnector : IVendorConnector
         [".avi"] = "video/x-msvideo",
     };
 
-    private readonly PicovicoOptions _options;
     private readonly VendorApiClient _api;
     private readonly HttpClient _parts;
     private readonly TransferOptions _transfer;
@@ -53,13 +52,12 @@ public sealed class PicovicoConnector : IVendorConnector
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(parts);
-        _options = options;
         _parts = parts;
         _transfer = transfer ?? new TransferOptions();
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<PicovicoConnector>();
         var http = new VendorHttp(Vendor, api, options.Retry, time, PicovicoWire.ErrorMessage);
         var tokens = new AccessTokenCache(new PicovicoLogin(options, http, _logger).FetchAsync, time);
-        _api = new VendorApiClient(http, options.BaseUrl!, tokens, Authorize, PicovicoWire.Json);
+        _api = new VendorApiClient(http, options.BaseUrl!, PicovicoWire.Json, r => r.Headers.Add(PicovicoLogin.AppHeader, options.AppId), tokens, Authorize);
     }
 
     public string Name => VendorName;
@@ -211,11 +209,10 @@ public sealed class PicovicoConnector : IVendorConnector
         return new PresignedPartsTargetSpec(uploadId, chunkSize, partUrls);
     }
 
-    private void Authorize(HttpRequestMessage request, AccessToken token)
+    private static void Authorize(HttpRequestMessage request, AccessToken token)
     {
         request.Headers.Add("X-Access-Key", token.Key);
         request.Headers.Add("X-Access-Token", token.Value);
-        request.Headers.Add(PicovicoLogin.AppHeader, _options.AppId);
     }
 
     private static string DirectUploadPath(string md5) => $"me/directupload/videoclip/{md5}/";

@@ -24,11 +24,10 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
     private const string Vendor = "Prepr";
 
     private readonly PreprOptions _options;
-    private readonly Uri _baseUrl;
     private readonly string _accessToken;
-    private readonly HttpClient _api;
+    private readonly HttpClient _http;
     private readonly HttpClient _chunks;
-    private readonly VendorHttp _http;
+    private readonly VendorApiClient _api;
     private readonly TransferOptions _transfer;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
@@ -37,15 +36,19 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _baseUrl = VendorJson.WithTrailingSlash(options.BaseUrl ?? throw new ArgumentException("Prepr's BaseUrl is not configured.", nameof(options)));
         _accessToken = options.AccessToken is { Length: > 0 } token ? token : throw new ArgumentException("Prepr's AccessToken is not configured.", nameof(options));
         _transfer = transfer ?? new TransferOptions();
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<PreprConnector>();
-        _api = new HttpClient { Timeout = options.RequestTimeout };
+        _http = new HttpClient { Timeout = options.RequestTimeout };
         // Chunks may take long: the transfer engine bounds each attempt instead.
         _chunks = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        _http = new VendorHttp(Vendor, _api, options.Retry, time);
+        // The token is static: a 401 is not a token to renew but a wrong one, so it goes on every request as a header.
+        _api = new VendorApiClient(
+            new VendorHttp(Vendor, _http, options.Retry, time),
+            options.BaseUrl ?? throw new ArgumentException("Prepr's BaseUrl is not configured.", nameof(options)),
+            JsonSerializerOptions.Web,
+            request => request.Headers.Authorization = Authorization());
     }
 
     public string Name => VendorName;
@@ -76,10 +79,9 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
             start["body"] = description;
         }
 
-        var asset = await SendAsync(HttpMethod.Post, "assets", start, "start of the video upload", cancellationToken);
-        var assetId = VendorJson.Text(asset, "id")
-            ?? throw new VendorApiException(Vendor, "start of the video upload", 200, retryable: false, "the answer names no asset id");
-        var spec = new PhasedChunkTargetSpec(_baseUrl, assetId, opening.FileName) { ChunkSize = FirstRangeLength(asset) ?? _options.ChunkSize };
+        var asset = await _api.SendAsync<JsonElement>("start of the video upload", HttpMethod.Post, "assets", _api.JsonBody(start), cancellationToken);
+        var assetId = VendorJson.Text(asset, "id") ?? throw VendorJson.Unexpected(Vendor, "start of the video upload", 200, "the answer names no asset id");
+        var spec = new PhasedChunkTargetSpec(_api.BaseUrl, assetId, opening.FileName) { ChunkSize = FirstRangeLength(asset) ?? _options.ChunkSize };
         _logger.VendorUploadOpened(Vendor, assetId, opening.JobId, opening.Size, spec.ToString());
         return new VendorSession { Vendor = Name, AssetId = assetId, Target = spec };
     }
@@ -159,7 +161,7 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
     public async Task<ProcessingCheck> CheckProcessingAsync(VendorSession session, CancellationToken cancellationToken = default)
     {
         var assetId = OpenedSession.AssetId(session, Vendor);
-        var asset = await SendAsync(HttpMethod.Get, AssetPath(assetId), null, "read of the asset's status", cancellationToken);
+        var asset = await _api.SendAsync<JsonElement>("read of the asset's status", HttpMethod.Get, AssetPath(assetId), null, cancellationToken);
         var status = VendorJson.Text(asset, "status") ?? "unknown";
         _logger.VendorProcessingState(Vendor, assetId, status);
         // [Assumed] uploading -> encoding -> ready | failed, as the simulator has it; Prepr documents webhooks, not these words.
@@ -182,7 +184,7 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
         string outcome;
         try
         {
-            await SendAsync(HttpMethod.Delete, AssetPath(assetId), null, "delete of the asset", cancellationToken);
+            await _api.SendAsync("delete of the asset", HttpMethod.Delete, AssetPath(assetId), null, cancellationToken);
             outcome = $"Deleted Prepr asset {assetId}.";
         }
         catch (VendorApiException e) when (e.Status == 404)
@@ -196,28 +198,17 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
 
     public void Dispose()
     {
-        _api.Dispose();
+        _http.Dispose();
         _chunks.Dispose();
     }
 
-    public override string ToString() => $"{nameof(PreprConnector)} {{ BaseUrl = {BlobSas.Redact(_baseUrl)} }}";
+    public override string ToString() => $"{nameof(PreprConnector)} {{ BaseUrl = {BlobSas.Redact(_api.BaseUrl)} }}";
 
     private async Task UpdateAsync(VendorSession session, JsonObject update, string what, CancellationToken cancellationToken)
     {
         var assetId = OpenedSession.AssetId(session, Vendor);
-        await SendAsync(HttpMethod.Put, AssetPath(assetId), update, $"update of the asset's {what}", cancellationToken);
+        await _api.SendAsync($"update of the asset's {what}", HttpMethod.Put, AssetPath(assetId), _api.JsonBody(update), cancellationToken);
         _logger.VendorStepApplied(Vendor, what, assetId);
-    }
-
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonObject? body, string operation, CancellationToken cancellationToken)
-    {
-        using var response = await _http.SendAsync(operation, () =>
-        {
-            var request = VendorJson.Request(method, new Uri(_baseUrl, path), body);
-            request.Headers.Authorization = Authorization();
-            return request;
-        }, cancellationToken);
-        return await VendorJson.ReadAsync(response, Vendor, operation, cancellationToken);
     }
 
     private AuthenticationHeaderValue Authorization() => new("Bearer", _accessToken);
@@ -237,6 +228,4 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
     }
 
     private static string AssetPath(string assetId) => "assets/" + Uri.EscapeDataString(assetId);
-
-
 }
