@@ -19,7 +19,7 @@ namespace FunctionsUploader.Vendors.Panopto;
 /// manifest beside it and PUTs the session upload back with State 1; GET reports processing; DELETE cancels.
 /// OAuth2 password grant, renewed by refresh token, on 401 and on 403 as Panopto's samples do.
 /// </summary>
-public sealed class PanoptoConnector : IVendorConnector, IDisposable
+public sealed class PanoptoConnector : IVendorConnector
 {
     public const string VendorName = "panopto";
 
@@ -35,7 +35,6 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
 
     private readonly PanoptoOptions _options;
     private readonly Uri _server;
-    private readonly HttpClient _http;
     private readonly VendorApiClient _api;
     private readonly AWSCredentials _uploadCredentials;
     private readonly TransferOptions _transfer;
@@ -44,9 +43,11 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
 
-    public PanoptoConnector(PanoptoOptions options, TransferOptions? transfer = null, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    /// <param name="api">For API and token calls: its Timeout bounds each call (the media goes through the AWS SDK).</param>
+    public PanoptoConnector(PanoptoOptions options, HttpClient api, TransferOptions? transfer = null, ILoggerFactory? loggers = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(api);
         _options = options;
         _server = VendorApiClient.AsBase(options.ServerUrl ?? throw new ArgumentException("Panopto's ServerUrl is not configured.", nameof(options)));
         _time = time ?? TimeProvider.System;
@@ -54,8 +55,7 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
         _logger = _loggers.CreateLogger<PanoptoConnector>();
         _transfer = transfer ?? new TransferOptions();
         _engine = new TransferEngine(_transfer, _loggers.CreateLogger<TransferEngine>());
-        _http = new HttpClient { Timeout = options.RequestTimeout };
-        var http = new VendorHttp(Vendor, _http, options.Retry, _time, OAuth2PasswordTokens.ErrorMessage);
+        var http = new VendorHttp(Vendor, api, options.Retry, _time, OAuth2PasswordTokens.ErrorMessage);
         var tokens = new OAuth2PasswordTokens(http, new OAuth2PasswordClient
         {
             TokenUrl = new Uri(_server, "Panopto/oauth2/connect/token"),
@@ -77,7 +77,8 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
 
     /// <summary>Registers the connector as "panopto" when Uploader:Vendors:Panopto exists; its options are checked at start.</summary>
     public static void Register(IServiceCollection services, IConfigurationSection section) =>
-        VendorRegistration.Add<PanoptoOptions>(services, section, VendorName, (options, host) => new PanoptoConnector(options, host.Transfer, host.Loggers, host.Time));
+        VendorRegistration.Add<PanoptoOptions>(services, section, VendorName, (options, host) =>
+            new PanoptoConnector(options, host.CreateHttpClient(options.RequestTimeout), host.Transfer, host.Loggers, host.Time));
 
     public string? CheckAcceptable(string fileName, long size)
     {
@@ -229,8 +230,6 @@ public sealed class PanoptoConnector : IVendorConnector, IDisposable
         _logger.VendorUploadCancelled(Vendor, id, outcome);
         return new StepOutcome(true, outcome);
     }
-
-    public void Dispose() => _http.Dispose();
 
     public override string ToString() => $"{nameof(PanoptoConnector)} {{ ServerUrl = {BlobSas.Redact(_server)} }}";
 

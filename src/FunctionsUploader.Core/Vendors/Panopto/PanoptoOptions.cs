@@ -57,6 +57,7 @@ public sealed class PanoptoOptions
     public long PartSize { get; set; } = 16 * PartRules.MiB;
 
     /// <summary>How long one API call may take (the S3 parts are bounded by the transfer engine).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     public VendorRetryOptions Retry { get; set; } = new();

@@ -17,7 +17,7 @@ namespace FunctionsUploader.Vendors.Prepr;
 /// assets/{id} sets name, body and tags; GET reads the encoding status; DELETE removes the asset. The static access
 /// token is never refreshed: a 401 means the configured token is wrong or lacks a scope.
 /// </summary>
-public sealed class PreprConnector : IVendorConnector, IDisposable
+public sealed class PreprConnector : IVendorConnector
 {
     public const string VendorName = "prepr";
 
@@ -25,27 +25,28 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
 
     private readonly PreprOptions _options;
     private readonly string _accessToken;
-    private readonly HttpClient _http;
     private readonly HttpClient _chunks;
     private readonly VendorApiClient _api;
     private readonly TransferOptions _transfer;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
 
-    public PreprConnector(PreprOptions options, TransferOptions? transfer = null, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    /// <param name="api">For API calls: its Timeout bounds each call.</param>
+    /// <param name="chunks">For chunks: an infinite Timeout, the transfer engine bounds each attempt.</param>
+    public PreprConnector(PreprOptions options, HttpClient api, HttpClient chunks, TransferOptions? transfer = null, ILoggerFactory? loggers = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(chunks);
         _options = options;
+        _chunks = chunks;
         _accessToken = options.AccessToken is { Length: > 0 } token ? token : throw new ArgumentException("Prepr's AccessToken is not configured.", nameof(options));
         _transfer = transfer ?? new TransferOptions();
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<PreprConnector>();
-        _http = new HttpClient { Timeout = options.RequestTimeout };
-        // Chunks may take long: the transfer engine bounds each attempt instead.
-        _chunks = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         // The token is static: a 401 is not a token to renew but a wrong one, so it goes on every request as a header.
         _api = new VendorApiClient(
-            new VendorHttp(Vendor, _http, options.Retry, time),
+            new VendorHttp(Vendor, api, options.Retry, time),
             options.BaseUrl ?? throw new ArgumentException("Prepr's BaseUrl is not configured.", nameof(options)),
             JsonSerializerOptions.Web,
             request => request.Headers.Authorization = Authorization());
@@ -57,7 +58,8 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
 
     /// <summary>Registers the connector as "prepr" when Uploader:Vendors:Prepr exists; its options are checked at start.</summary>
     public static void Register(IServiceCollection services, IConfigurationSection section) =>
-        VendorRegistration.Add<PreprOptions>(services, section, VendorName, (options, host) => new PreprConnector(options, host.Transfer, host.Loggers, host.Time));
+        VendorRegistration.Add<PreprOptions>(services, section, VendorName, (options, host) => new PreprConnector(
+            options, host.CreateHttpClient(options.RequestTimeout), host.CreateHttpClient(Timeout.InfiniteTimeSpan), host.Transfer, host.Loggers, host.Time));
 
     public string? CheckAcceptable(string fileName, long size) =>
         size <= 0 ? "Prepr cannot take an empty file (0 bytes): its video upload starts by declaring a file_size above 0." : null;
@@ -194,12 +196,6 @@ public sealed class PreprConnector : IVendorConnector, IDisposable
 
         _logger.VendorUploadCancelled(Vendor, assetId, outcome);
         return new StepOutcome(true, outcome);
-    }
-
-    public void Dispose()
-    {
-        _http.Dispose();
-        _chunks.Dispose();
     }
 
     public override string ToString() => $"{nameof(PreprConnector)} {{ BaseUrl = {BlobSas.Redact(_api.BaseUrl)} }}";

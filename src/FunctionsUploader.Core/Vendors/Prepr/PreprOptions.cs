@@ -20,6 +20,7 @@ public sealed class PreprOptions
     public long ChunkSize { get; set; } = PartRules.PreprChunkSize;
 
     /// <summary>How long one API call (not a chunk: the transfer engine bounds those) may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     public VendorRetryOptions Retry { get; set; } = new();

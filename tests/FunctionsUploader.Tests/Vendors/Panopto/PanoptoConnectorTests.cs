@@ -17,17 +17,13 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
 
     private static readonly XNamespace Ucs = SessionManifest.Namespace;
 
-    private static readonly VendorRetryOptions QuickRetries = new() { FirstDelay = TimeSpan.FromMilliseconds(10) };
-
-    private static readonly TransferOptions QuickTransfer = new() { RetryDelay = TimeSpan.FromMilliseconds(10) };
-
     private readonly List<string> _files = [];
 
     [Fact]
     public async Task A_local_file_goes_up_in_5_MiB_parts_with_a_manifest_and_panopto_completes_the_session()
     {
         var tenant = simulator.NewTenant();
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(11 * 1024 * 1024, seed: 3301);
         var folder = Guid.NewGuid();
         var details = new UploadDetails
@@ -71,7 +67,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         const string title = "Q&A: <Intro> \"quoted\" 'single' & ]]> — Ünïcødé 日本語 🎓";
         const string description = "<b>not bold</b> &amp; stays text";
         var tenant = simulator.NewTenant();
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(1000, seed: 3302);
         var details = new UploadDetails { Title = title, Description = description };
 
@@ -90,8 +86,8 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     public async Task Wrong_client_credentials_are_a_credentials_failure_naming_panopto_and_are_not_retried()
     {
         var tenant = simulator.NewTenant();
-        using var wrongSecret = Connector(tenant, o => o.ClientSecret = "not-the-secret-51ac");
-        using var wrongPassword = Connector(tenant, o => o.Password = "not-the-password-93bd");
+        var wrongSecret = SimulatedConnectors.Panopto(simulator, tenant, o => o.ClientSecret = "not-the-secret-51ac");
+        var wrongPassword = SimulatedConnectors.Panopto(simulator, tenant, o => o.Password = "not-the-password-93bd");
 
         var secret = await Assert.ThrowsAsync<VendorApiException>(() => wrongSecret.OpenAsync(ConnectorRun.Opening("a.mp4", 10)));
         var password = await Assert.ThrowsAsync<VendorApiException>(() => wrongPassword.OpenAsync(ConnectorRun.Opening("a.mp4", 10)));
@@ -111,7 +107,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     {
         var tenant = simulator.NewTenant();
         await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "createSessionUpload", retryAfterSeconds = 1 });
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Panopto(simulator, tenant);
 
         var session = await connector.OpenAsync(ConnectorRun.Opening("busy.mp4", 10));
 
@@ -128,7 +124,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "updateSessionUpload", expireTokens = true });
         var logs = new CapturedLogs();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        using var connector = Connector(tenant, loggers: loggers);
+        var connector = SimulatedConnectors.Panopto(simulator, tenant, loggers: loggers);
         var video = TestData.Bytes(PartSize + 77, seed: 3303);
 
         var run = await ConnectorRun.AllStepsAsync(connector, LocalFile(video), ConnectorRun.Opening("renewed.mp4", video.Length));
@@ -147,7 +143,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     public async Task Upload_keys_the_target_refuses_fail_the_open_clearly_and_leave_no_session_upload_behind()
     {
         var tenant = simulator.NewTenant();
-        using var noKeys = Connector(tenant, o => (o.UploadAccessKey, o.UploadSecretKey) = (null, null));
+        var noKeys = SimulatedConnectors.Panopto(simulator, tenant, o => (o.UploadAccessKey, o.UploadSecretKey) = (null, null));
 
         var error = await Assert.ThrowsAsync<VendorApiException>(() => noKeys.OpenAsync(ConnectorRun.Opening("a.mp4", 10)));
 
@@ -160,8 +156,8 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     public async Task A_part_the_upload_target_refuses_fails_with_its_number_and_the_reason()
     {
         var tenant = simulator.NewTenant();
-        using var connector = Connector(tenant);
-        using var wrongKeys = Connector(tenant, o => o.UploadAccessKey = "UNKNOWNKEY");
+        var connector = SimulatedConnectors.Panopto(simulator, tenant);
+        var wrongKeys = SimulatedConnectors.Panopto(simulator, tenant, o => o.UploadAccessKey = "UNKNOWNKEY");
         var video = TestData.Bytes(PartSize + 1, seed: 3304);
         var session = await connector.OpenAsync(ConnectorRun.Opening("refused.mp4", video.Length));
 
@@ -178,7 +174,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     {
         var tenant = simulator.NewTenant();
         await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "updateSessionUpload", failProcessing = true });
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(1000, seed: 3305);
 
         var run = await ConnectorRun.AllStepsAsync(connector, LocalFile(video), ConnectorRun.Opening("broken.mp4", video.Length));
@@ -191,8 +187,8 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     public async Task A_commit_retried_after_panopto_did_not_answer_finishes_once_without_redoing_the_upload()
     {
         var tenant = simulator.NewTenant();
-        await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "updateSessionUpload", status = 503, times = QuickRetries.MaxRetries + 1 });
-        using var connector = Connector(tenant);
+        await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "updateSessionUpload", status = 503, times = SimulatedConnectors.QuickRetries.MaxRetries + 1 });
+        var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(PartSize + 5, seed: 3306);
         var opening = ConnectorRun.Opening("retried.mp4", video.Length);
         var session = ConnectorRun.Stored(await connector.OpenAsync(opening));
@@ -217,7 +213,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     public async Task Cancel_deletes_the_session_upload_and_says_the_target_cannot_abort_the_multipart_upload()
     {
         var tenant = simulator.NewTenant();
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(PartSize + 3, seed: 3307);
         var session = ConnectorRun.Stored(await connector.OpenAsync(ConnectorRun.Opening("cancelled.mp4", video.Length)));
         await ConnectorRun.CopyAsync(connector, session, LocalFile(video));
@@ -241,8 +237,8 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         string stored;
         var video = TestData.Bytes(PartSize + 11, seed: 3308);
         using (var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)))
-        using (var connector = Connector(tenant, loggers: loggers))
         {
+            var connector = SimulatedConnectors.Panopto(simulator, tenant, loggers: loggers);
             var run = await ConnectorRun.AllStepsAsync(connector, LocalFile(video), ConnectorRun.Opening("logged.mp4", video.Length, new UploadDetails { Title = "Logged" }));
             Assert.True(run.Processing.Finished);
             stored = ConnectorRun.StoredJson(run.Session);
@@ -258,7 +254,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     [Fact]
     public void Empty_files_files_beyond_10000_parts_of_25_MB_and_xml_media_are_refused_before_anything_opens()
     {
-        using var connector = new PanoptoConnector(OfflineOptions());
+        var connector = new PanoptoConnector(OfflineOptions(), Simulator.Http);
 
         Assert.Contains("empty file", connector.CheckAcceptable("empty.mp4", 0), StringComparison.Ordinal);
         Assert.Null(connector.CheckAcceptable("largest.mp4", 10_000L * PartRules.PanoptoMaxPartSize));
@@ -269,7 +265,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
     [Fact]
     public async Task A_job_without_a_folder_where_none_is_configured_is_a_permanent_failure()
     {
-        using var connector = new PanoptoConnector(OfflineOptions());
+        var connector = new PanoptoConnector(OfflineOptions(), Simulator.Http);
 
         var noFolder = await Assert.ThrowsAsync<PermanentFailureException>(() => connector.OpenAsync(ConnectorRun.Opening("a.mp4", 10)));
         var notAnId = await Assert.ThrowsAsync<PermanentFailureException>(() =>
@@ -295,26 +291,6 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         Username = "u",
         Password = "p",
     };
-
-    private PanoptoConnector Connector(SimulatorTenant tenant, Action<PanoptoOptions>? configure = null, ILoggerFactory? loggers = null)
-    {
-        var credentials = tenant.Credentials.Panopto;
-        var options = new PanoptoOptions
-        {
-            ServerUrl = simulator.Instance.Panopto,
-            ClientId = credentials.ClientId,
-            ClientSecret = credentials.ClientSecret,
-            Username = credentials.Username,
-            Password = credentials.Password,
-            FolderId = Guid.NewGuid(),
-            UploadAccessKey = credentials.UploadAccessKey,
-            UploadSecretKey = credentials.UploadSecretKey,
-            PartSize = PartSize,
-            Retry = QuickRetries,
-        };
-        configure?.Invoke(options);
-        return new PanoptoConnector(options, QuickTransfer, loggers);
-    }
 
     private FileTransferSource LocalFile(byte[] data)
     {

@@ -17,15 +17,11 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     /// <summary>2.5 chunks: the last chunk is short, every boundary is crossed.</summary>
     private static readonly byte[] Video = TestData.Bytes(5 * Chunk / 2, seed: 3201);
 
-    private static readonly VendorRetryOptions QuickRetries = new() { FirstDelay = TimeSpan.FromMilliseconds(10) };
-
-    private static readonly TransferOptions QuickTransfer = new() { RetryDelay = TimeSpan.FromMilliseconds(10) };
-
     [Fact]
     public async Task A_staging_blob_goes_up_in_chunks_and_prepr_ends_with_its_bytes_name_body_author_and_tags()
     {
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
         var details = new UploadDetails
         {
             Title = "Launch film",
@@ -64,7 +60,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     {
         const int serverChunk = 768 * 1024;
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = serverChunk);
-        using var connector = Connector(tenant, o => o.ChunkSize = Chunk);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant, o => o.ChunkSize = Chunk);
 
         var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(Video), ConnectorRun.Opening("odd.mp4", Video.Length));
 
@@ -80,7 +76,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     {
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
         await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "transfer", nth = 2, dropResponse = true });
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
 
         var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(Video), ConnectorRun.Opening("lost.mp4", Video.Length));
 
@@ -96,7 +92,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     {
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
         await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "transfer", nth = 2, status = 400 });
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
         var source = await StagedAsync(Video);
         var opening = ConnectorRun.Opening("refused.mp4", Video.Length);
         var session = await connector.OpenAsync(opening);
@@ -120,10 +116,10 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     public async Task A_refused_access_token_is_a_credentials_failure_naming_prepr_and_is_not_retried()
     {
         var tenant = simulator.NewTenant();
-        using var wrongToken = Connector(tenant, o => o.AccessToken = "not-the-token-7f3e");
+        var wrongToken = SimulatedConnectors.Prepr(simulator, tenant, o => o.AccessToken = "not-the-token-7f3e");
         // A token without the assets scope: Prepr knows the caller and still answers 401.
         await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "createAsset", status = 401, times = 0 });
-        using var missingScope = Connector(tenant);
+        var missingScope = SimulatedConnectors.Prepr(simulator, tenant);
 
         var wrong = await Assert.ThrowsAsync<VendorApiException>(() => wrongToken.OpenAsync(ConnectorRun.Opening("a.mp4", 10)));
         var refused = await Assert.ThrowsAsync<VendorApiException>(() => missingScope.OpenAsync(ConnectorRun.Opening("a.mp4", 10)));
@@ -138,7 +134,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     {
         var tenant = simulator.NewTenant();
         await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "createAsset", status = 429 });
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
 
         var session = await connector.OpenAsync(ConnectorRun.Opening("busy.mp4", 10));
 
@@ -151,7 +147,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     {
         var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
         await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "finish", failProcessing = true });
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
         var data = TestData.Bytes(1000, seed: 3202);
 
         var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(data), ConnectorRun.Opening("broken.mp4", data.Length));
@@ -165,7 +161,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     public async Task Cancel_deletes_the_asset_and_a_second_cancel_finds_it_gone()
     {
         var tenant = simulator.NewTenant();
-        using var connector = Connector(tenant);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
         var session = await connector.OpenAsync(ConnectorRun.Opening("cancelled.mp4", 10));
 
         var first = await connector.CancelAsync(session);
@@ -184,8 +180,8 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
         var logs = new CapturedLogs();
         string stored;
         using (var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)))
-        using (var connector = Connector(tenant, loggers: loggers))
         {
+            var connector = SimulatedConnectors.Prepr(simulator, tenant, loggers: loggers);
             var details = new UploadDetails { Title = "Logged", Categories = ["a"] };
             var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(Video), ConnectorRun.Opening("logged.mp4", Video.Length, details));
             await connector.CancelAsync(run.Session);
@@ -200,23 +196,10 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     [Fact]
     public void Empty_files_are_refused_before_anything_opens()
     {
-        using var connector = new PreprConnector(new PreprOptions { BaseUrl = new Uri("https://api.eu1.prepr.io/"), AccessToken = "t" });
+        var connector = new PreprConnector(new PreprOptions { BaseUrl = new Uri("https://api.eu1.prepr.io/"), AccessToken = "t" }, Simulator.Http, Simulator.Http);
 
         Assert.Contains("empty file", connector.CheckAcceptable("empty.mp4", 0), StringComparison.Ordinal);
         Assert.Null(connector.CheckAcceptable("one-byte.mp4", 1));
-    }
-
-    private PreprConnector Connector(SimulatorTenant tenant, Action<PreprOptions>? configure = null, ILoggerFactory? loggers = null)
-    {
-        var options = new PreprOptions
-        {
-            BaseUrl = simulator.Instance.Prepr,
-            AccessToken = tenant.Credentials.Prepr.AccessToken,
-            ChunkSize = Chunk,
-            Retry = QuickRetries,
-        };
-        configure?.Invoke(options);
-        return new PreprConnector(options, QuickTransfer, loggers);
     }
 
     private async Task<BlobTransferSource> StagedAsync(byte[] data) =>
