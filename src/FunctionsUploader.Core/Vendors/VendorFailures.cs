@@ -1,11 +1,12 @@
 using Amazon.Runtime;
+using FunctionsUploader.Storage;
 using FunctionsUploader.Transfer;
 
 namespace FunctionsUploader.Vendors;
 
 /// <summary>
-/// Gives a connector's calls through the transfer targets (an S3 commit, a finish request) the same typed failure
-/// as its API calls: a <see cref="VendorApiException"/> that says whether retrying can help.
+/// Gives a connector's calls through the transfer targets (an Azure Put Block List, an S3 commit, a finish request)
+/// the same typed failure as its API calls: a <see cref="VendorApiException"/> that says whether retrying can help.
 /// </summary>
 internal static class VendorFailures
 {
@@ -35,6 +36,7 @@ internal static class VendorFailures
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
         TransferIntegrityException or TransferRefusedException => null,
         TransferHttpException http => new(vendor, operation, http.Status, http.IsTransient, http.Message, http.RetryAfter, http),
+        BlobStorageException blob => new(vendor, operation, blob.Status, blob.IsTransient || blob.Status == 0, blob.Message, blob.RetryAfter, blob),
         AmazonServiceException s3 when s3.StatusCode != 0 => new(vendor, operation, (int)s3.StatusCode, TransferEngine.IsTransient(s3), $"{s3.ErrorCode}: {s3.Message}", innerException: s3),
         PartTransferException part => new(vendor, operation, StatusOf(part.InnerException), part.IsTransient, part.Message, innerException: part),
         _ when TransferEngine.IsTransient(e) => new(vendor, operation, 0, retryable: true, e.Message, innerException: e),

@@ -370,10 +370,7 @@ public sealed class PanoptoConnector : IVendorConnector
 
     private static string SessionUploadPath(string id) => "sessionUpload/" + Uri.EscapeDataString(id);
 
-    private static string SessionUploadOf(VendorSession session) =>
-        session.State.TryGetValue(SessionUploadState, out var json)
-            ? json
-            : throw new ArgumentException($"The Panopto session has no '{SessionUploadState}' state: it was not opened by this connector.", nameof(session));
+    private static string SessionUploadOf(VendorSession session) => OpenedSession.State(session, SessionUploadState, Vendor);
 
     private static string Required(string? value, string name) =>
         value is { Length: > 0 } ? value : throw new ArgumentException($"Panopto's {name} is not configured.", "options");

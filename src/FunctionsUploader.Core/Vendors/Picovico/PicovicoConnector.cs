@@ -119,10 +119,7 @@ public sealed class PicovicoConnector : IVendorConnector
 
     public ITransferTarget CreateTarget(VendorSession session)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.Target is PresignedPartsTargetSpec spec
-            ? new PresignedPartsTarget(spec, _parts, _transfer)
-            : throw new ArgumentException($"The session {session} has no presigned part URLs: it was not opened by the Picovico connector, or nothing is to be sent.", nameof(session));
+        return new PresignedPartsTarget(OpenedSession.Target<PresignedPartsTargetSpec>(session, Vendor), _parts, _transfer);
     }
 
     public async Task<VendorCommit> CommitAsync(VendorSession session, UploadOpening opening, PartPlan plan, IReadOnlyList<PartReceipt> receipts, CancellationToken cancellationToken = default)
@@ -137,7 +134,7 @@ public sealed class PicovicoConnector : IVendorConnector
         var target = CreateTarget(session);
         await target.CommitAsync(plan, [.. receipts], cancellationToken);
         var uploads = JsonSerializer.Serialize(plan.CheckComplete(receipts, target.Name).Select(r => new PicovicoUploadedPart(r.PartNumber, r.Tag!)));
-        var md5 = Md5Of(session);
+        var md5 = OpenedSession.State(session, Md5Key, Vendor);
         var answer = await _api.SendAsync<PicovicoClipList>(
             "finalize upload",
             HttpMethod.Post,
@@ -165,9 +162,8 @@ public sealed class PicovicoConnector : IVendorConnector
 
     public async Task<ProcessingCheck> CheckProcessingAsync(VendorSession session, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        var clipId = session.AssetId
-            ?? throw new ArgumentException("The Picovico session has no videoclip id: check processing with the session CommitAsync returned.", nameof(session));
+        // The clip id comes with the commit: processing is checked with the session CommitAsync returned.
+        var clipId = OpenedSession.AssetId(session, Vendor);
         var clip = await _api.SendAsync<PicovicoClip>("read videoclip", HttpMethod.Get, $"me/videoclips/{Uri.EscapeDataString(clipId)}", null, cancellationToken);
         _logger.PicovicoClipStatus(clipId, clip.Status ?? "without a status");
         return clip.Status switch
@@ -216,11 +212,6 @@ public sealed class PicovicoConnector : IVendorConnector
     }
 
     private static string DirectUploadPath(string md5) => $"me/directupload/videoclip/{md5}/";
-
-    private static string Md5Of(VendorSession session) =>
-        session.State.TryGetValue(Md5Key, out var md5)
-            ? md5
-            : throw new ArgumentException("The Picovico session has no MD5: it was not opened by this connector.", nameof(session));
 
     private static string? MimeOf(string fileName) => VideoclipTypes.GetValueOrDefault(Path.GetExtension(fileName));
 }
