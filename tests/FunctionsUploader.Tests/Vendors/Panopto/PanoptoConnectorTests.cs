@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using FunctionsUploader.Simulators;
-using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Tests.Transfer;
 using FunctionsUploader.Transfer;
@@ -11,13 +10,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Tests.Vendors.Panopto;
 
-public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<Simulator>, IDisposable
+public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<Simulator>
 {
     private const int PartSize = (int)PartRules.S3MinPartSize;
 
     private static readonly XNamespace Ucs = SessionManifest.Namespace;
-
-    private readonly List<string> _files = [];
 
     [Fact]
     public async Task A_local_file_goes_up_in_5_MiB_parts_with_a_manifest_and_panopto_completes_the_session()
@@ -25,6 +22,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         var tenant = simulator.NewTenant();
         var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(11 * 1024 * 1024, seed: 3301);
+        using var file = LocalSourceFile.Write(video);
         var folder = Guid.NewGuid();
         var details = new UploadDetails
         {
@@ -36,7 +34,7 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
             Folder = folder.ToString(),
         };
 
-        var run = await ConnectorRun.AllStepsAsync(connector, LocalFile(video), ConnectorRun.Opening("lecture.mp4", video.Length, details));
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("lecture.mp4", video.Length, details));
 
         var report = await simulator.InspectAsync(tenant, SimulatedVendor.Panopto, run.Session.AssetId!);
         Assert.Equal("Complete", report.Status);
@@ -69,9 +67,10 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         var tenant = simulator.NewTenant();
         var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(1000, seed: 3302);
+        using var file = LocalSourceFile.Write(video);
         var details = new UploadDetails { Title = title, Description = description };
 
-        var run = await ConnectorRun.AllStepsAsync(connector, LocalFile(video), ConnectorRun.Opening("q&a <1>.mp4", video.Length, details));
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("q&a <1>.mp4", video.Length, details));
 
         var report = await simulator.InspectAsync(tenant, SimulatedVendor.Panopto, run.Session.AssetId!);
         Assert.Equal("Complete", report.Status);
@@ -126,8 +125,9 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         var connector = SimulatedConnectors.Panopto(simulator, tenant, loggers: loggers);
         var video = TestData.Bytes(PartSize + 77, seed: 3303);
+        using var file = LocalSourceFile.Write(video);
 
-        var run = await ConnectorRun.AllStepsAsync(connector, LocalFile(video), ConnectorRun.Opening("renewed.mp4", video.Length));
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("renewed.mp4", video.Length));
 
         var report = await simulator.InspectAsync(tenant, SimulatedVendor.Panopto, run.Session.AssetId!);
         Assert.Equal("Complete", report.Status);
@@ -159,9 +159,10 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var wrongKeys = SimulatedConnectors.Panopto(simulator, tenant, o => o.UploadAccessKey = "UNKNOWNKEY");
         var video = TestData.Bytes(PartSize + 1, seed: 3304);
+        using var file = LocalSourceFile.Write(video);
         var session = await connector.OpenAsync(ConnectorRun.Opening("refused.mp4", video.Length));
 
-        var error = await Assert.ThrowsAsync<PartTransferException>(() => ConnectorRun.CopyAsync(wrongKeys, session, LocalFile(video)));
+        var error = await Assert.ThrowsAsync<PartTransferException>(() => ConnectorRun.CopyAsync(wrongKeys, session, file.Source));
 
         Assert.Equal(1, error.PartNumber);
         Assert.False(error.IsTransient);
@@ -176,8 +177,9 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "updateSessionUpload", failProcessing = true });
         var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(1000, seed: 3305);
+        using var file = LocalSourceFile.Write(video);
 
-        var run = await ConnectorRun.AllStepsAsync(connector, LocalFile(video), ConnectorRun.Opening("broken.mp4", video.Length));
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("broken.mp4", video.Length));
 
         Assert.True(run.Processing.Failed);
         Assert.Equal("ProcessingError: Processing failed (simulated).", run.Processing.Message);
@@ -190,9 +192,10 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "updateSessionUpload", status = 503, times = SimulatedConnectors.QuickRetries.MaxRetries + 1 });
         var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(PartSize + 5, seed: 3306);
+        using var file = LocalSourceFile.Write(video);
         var opening = ConnectorRun.Opening("retried.mp4", video.Length);
         var session = ConnectorRun.Stored(await connector.OpenAsync(opening));
-        var (plan, receipts) = await ConnectorRun.CopyAsync(connector, session, LocalFile(video));
+        var (plan, receipts) = await ConnectorRun.CopyAsync(connector, session, file.Source);
 
         var unanswered = await Assert.ThrowsAsync<VendorApiException>(() => connector.CommitAsync(session, opening, plan, receipts));
         var retried = await connector.CommitAsync(session, opening, plan, receipts);
@@ -215,8 +218,9 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         var tenant = simulator.NewTenant();
         var connector = SimulatedConnectors.Panopto(simulator, tenant);
         var video = TestData.Bytes(PartSize + 3, seed: 3307);
+        using var file = LocalSourceFile.Write(video);
         var session = ConnectorRun.Stored(await connector.OpenAsync(ConnectorRun.Opening("cancelled.mp4", video.Length)));
-        await ConnectorRun.CopyAsync(connector, session, LocalFile(video));
+        await ConnectorRun.CopyAsync(connector, session, file.Source);
 
         var cancelled = await connector.CancelAsync(session);
         var processing = await ConnectorRun.PollAsync(connector, session);
@@ -236,10 +240,11 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         var logs = new CapturedLogs();
         string stored;
         var video = TestData.Bytes(PartSize + 11, seed: 3308);
+        using var file = LocalSourceFile.Write(video);
         using (var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)))
         {
             var connector = SimulatedConnectors.Panopto(simulator, tenant, loggers: loggers);
-            var run = await ConnectorRun.AllStepsAsync(connector, LocalFile(video), ConnectorRun.Opening("logged.mp4", video.Length, new UploadDetails { Title = "Logged" }));
+            var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("logged.mp4", video.Length, new UploadDetails { Title = "Logged" }));
             Assert.True(run.Processing.Finished);
             stored = ConnectorRun.StoredJson(run.Session);
         }
@@ -275,14 +280,6 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         Assert.Contains("'Lectures' is not a folder id", notAnId.Message, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        foreach (var file in _files)
-        {
-            File.Delete(file);
-        }
-    }
-
     private static PanoptoOptions OfflineOptions() => new()
     {
         ServerUrl = new Uri("https://panopto.invalid/"),
@@ -291,14 +288,6 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         Username = "u",
         Password = "p",
     };
-
-    private FileTransferSource LocalFile(byte[] data)
-    {
-        var path = Path.GetTempFileName();
-        _files.Add(path);
-        File.WriteAllBytes(path, data);
-        return new FileTransferSource(path);
-    }
 
     /// <summary>The manifest as the upload target holds it, read back from s3rver.</summary>
     private async Task<XDocument> StoredManifestAsync(VendorSession session)

@@ -1,5 +1,4 @@
 using FunctionsUploader.Simulators;
-using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Tests.Transfer;
 using FunctionsUploader.Transfer;
