@@ -32,11 +32,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Job {JobId} resumed with {Completed} completed calls in its journal")]
     public static partial void JobResumed(ILogger logger, string jobId, int completed);
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Got a MediaValet access token by the {Grant} grant, valid until {ExpiresOn}")]
-    public static partial void MediaValetTokenIssued(this ILogger logger, string grant, DateTimeOffset expiresOn);
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "MediaValet refused the refresh token ({Reason}); signing in with the password again")]
-    public static partial void MediaValetRefreshRefused(this ILogger logger, string reason);
+    // 3000-3099: the MediaValet connector (3000-3001, its own token events, retired: the OAuth2 client logs 3350-3351);
+    // 3100-3199: Picovico.
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Opened MediaValet upload {UploadId} for {FileName} (job {JobId})")]
     public static partial void MediaValetUploadOpened(this ILogger logger, string uploadId, string fileName, string jobId);
@@ -67,4 +64,39 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "Picovico videoclip {ClipId} is {Status}")]
     public static partial void PicovicoClipStatus(this ILogger logger, string clipId, string status);
+
+    // 3200-3299: what any connector logs (Prepr, Panopto); 3300-3349: Panopto; 3350-3399: the OAuth2 token client (MediaValet, Panopto).
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Opened {Vendor} upload {AssetId} for job {JobId}: {Size} bytes to {Target}")]
+    public static partial void VendorUploadOpened(this ILogger logger, string vendor, string assetId, string jobId, long size, string target);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Committed {Vendor} upload {AssetId}: {Length} bytes; the vendor now processes it")]
+    public static partial void VendorUploadCommitted(this ILogger logger, string vendor, string assetId, long length);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Set the {Step} of {Vendor} upload {AssetId}")]
+    public static partial void VendorStepApplied(this ILogger logger, string vendor, string step, string assetId);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Debug, Message = "{Vendor} upload {AssetId} is {State}")]
+    public static partial void VendorProcessingState(this ILogger logger, string vendor, string assetId, string state);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Cancelled {Vendor} upload {AssetId}: {Outcome}")]
+    public static partial void VendorUploadCancelled(this ILogger logger, string vendor, string assetId, string outcome);
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Uploaded the manifest {Key} ({Length} bytes) of Panopto session upload {AssetId}")]
+    public static partial void PanoptoManifestUploaded(this ILogger logger, string key, long length, string assetId);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "{Target} cannot abort the multipart upload ({Reason}); deleting the session upload removes its files")]
+    public static partial void PanoptoAbortUnavailable(this ILogger logger, string target, string reason);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "Panopto session upload {AssetId} is already {State}: an earlier commit finished it")]
+    public static partial void PanoptoAlreadyCommitted(this ILogger logger, string assetId, string state);
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Information, Message = "The multipart upload of {Target} was completed by an earlier attempt; it holds the {Length} bytes")]
+    public static partial void PanoptoMediaAlreadyCompleted(this ILogger logger, string target, long length);
+
+    [LoggerMessage(EventId = 3350, Level = LogLevel.Debug, Message = "Fetched a {Vendor} access token by the {Grant} grant, valid until {ExpiresOn} (with refresh token: {HasRefreshToken})")]
+    public static partial void AccessTokenFetched(this ILogger logger, string vendor, string grant, DateTimeOffset expiresOn, bool hasRefreshToken);
+
+    [LoggerMessage(EventId = 3351, Level = LogLevel.Information, Message = "{Vendor} refused the refresh token ({Status}: {Reason}); logging in again with the password grant")]
+    public static partial void RefreshTokenRefused(this ILogger logger, string vendor, int status, string reason);
 }

@@ -4,7 +4,9 @@ using FunctionsUploader.Jobs;
 using FunctionsUploader.Transfer;
 using FunctionsUploader.Vendors;
 using FunctionsUploader.Vendors.MediaValet;
+using FunctionsUploader.Vendors.Panopto;
 using FunctionsUploader.Vendors.Picovico;
+using FunctionsUploader.Vendors.Prepr;
 using FunctionsUploader.Workflow;
 using FunctionsUploader.Workflow.InProcess;
 using Microsoft.Extensions.Configuration;
@@ -67,7 +69,9 @@ public static class UploaderServices
     private static void AddVendors(IServiceCollection services, IConfigurationSection vendors)
     {
         MediaValetConnector.Register(services, vendors.GetSection("MediaValet"));
+        PanoptoConnector.Register(services, vendors.GetSection("Panopto"));
         PicovicoConnector.Register(services, vendors.GetSection("Picovico"));
+        PreprConnector.Register(services, vendors.GetSection("Prepr"));
     }
 
     /// <summary>The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name.</summary>

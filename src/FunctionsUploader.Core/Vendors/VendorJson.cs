@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace FunctionsUploader.Vendors;
 
 /// <summary>
-/// Vendor calls that answer JSON: sent through <see cref="VendorHttp"/> and read into the connector's wire type. An
-/// answer that is not the JSON the vendor documents becomes a <see cref="VendorApiException"/> like any other failure.
+/// Vendor calls that answer JSON: sent through <see cref="VendorHttp"/> and read into the connector's wire type (or a
+/// <see cref="JsonElement"/> read by field). An answer that is not the JSON the vendor documents becomes a
+/// <see cref="VendorApiException"/> like any other failure: not retryable when malformed, retryable when broken off.
 /// </summary>
 public static class VendorJson
 {
@@ -17,10 +18,11 @@ public static class VendorJson
         JsonSerializerOptions json,
         CancellationToken cancellationToken,
         AccessTokenCache? tokens = null,
-        Action<HttpRequestMessage, AccessToken>? authorize = null)
+        Action<HttpRequestMessage, AccessToken>? authorize = null,
+        int[]? unauthorizedStatuses = null)
     {
         ArgumentNullException.ThrowIfNull(http);
-        using var response = await http.SendAsync(operation, build, cancellationToken, tokens, authorize);
+        using var response = await http.SendAsync(operation, build, cancellationToken, tokens, authorize, unauthorizedStatuses);
         return await ReadAsync<T>(response, http.Vendor, operation, json, cancellationToken);
     }
 
@@ -46,4 +48,15 @@ public static class VendorJson
     /// <summary>A success answer without what the vendor documents: retrying the same call cannot change it.</summary>
     public static VendorApiException Unexpected(string vendor, string operation, int status, string problem) =>
         new(vendor, operation, status, retryable: false, problem);
+
+    /// <summary>A string (or number) property of an object, as text; null when absent, null or empty.</summary>
+    public static string? Text(JsonElement value, string name) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var property)
+            ? property.ValueKind switch
+            {
+                JsonValueKind.String => property.GetString() is { Length: > 0 } text ? text : null,
+                JsonValueKind.Number => property.GetRawText(),
+                _ => null,
+            }
+            : null;
 }

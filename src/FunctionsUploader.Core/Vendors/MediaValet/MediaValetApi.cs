@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Vendors.MediaValet;
@@ -15,39 +13,39 @@ internal sealed class MediaValetApi
     private const string SubscriptionKeyHeader = "Ocp-Apim-Subscription-Key";
     private const string JsonPatchMediaType = "application/json-patch+json";
 
-    private readonly MediaValetOptions _options;
     private readonly VendorApiClient _api;
 
     public MediaValetApi(MediaValetOptions options, HttpClient http, ILogger logger, TimeProvider time)
     {
-        _options = options;
         var vendorHttp = new VendorHttp(Vendor, http, options.Retry, time, MediaValetWire.ErrorMessage);
-        var tokens = new AccessTokenCache(new MediaValetSignIn(options, vendorHttp, logger, time).FetchAsync, time);
-        _api = new VendorApiClient(vendorHttp, options.ApiUrl!, tokens, Authorize, MediaValetWire.Json);
+        // The official sample's sign-in: password grant with the client in a Basic header, scope "openid api"
+        // (+ offline_access for a refresh token, renewed by the refresh_token grant); connect/token below AuthUrl.
+        var tokens = new OAuth2PasswordTokens(vendorHttp, new OAuth2PasswordClient
+        {
+            TokenUrl = new Uri(VendorApiClient.AsBase(options.AuthUrl!), "connect/token"),
+            ClientId = options.ClientId,
+            ClientSecret = options.ClientSecret,
+            Username = options.Username,
+            Password = options.Password,
+            Scope = options.Scope,
+            BasicClientAuthentication = true,
+        }, time, logger).CreateCache();
+        _api = new VendorApiClient(vendorHttp, options.ApiUrl!, MediaValetWire.Json, r => r.Headers.Add(SubscriptionKeyHeader, options.SubscriptionKey), tokens);
     }
 
     /// <summary>Calls <paramref name="path"/> and returns the envelope's payload.</summary>
     public async Task<T> CallAsync<T>(string operation, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
         where T : class
     {
-        var envelope = await _api.SendAsync<MediaValetEnvelope<T>>(operation, method, path, Json(body, null), cancellationToken);
+        var envelope = await _api.SendAsync<MediaValetEnvelope<T>>(operation, method, path, _api.JsonBody(body), cancellationToken);
         return envelope.Payload ?? throw VendorJson.Unexpected(Vendor, operation, 200, "the answer's payload is empty");
     }
 
     /// <summary>Calls <paramref name="path"/> for its effect; the answer's body is not needed.</summary>
     public Task CallAsync(string operation, HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
-        _api.SendAsync(operation, method, path, Json(body, null), cancellationToken);
+        _api.SendAsync(operation, method, path, _api.JsonBody(body), cancellationToken);
 
     /// <summary>The finalize: PATCH uploads/{id} with the JSON Patch status = 1, under JSON Patch's own media type.</summary>
     public Task PatchStatusAsync(string uploadId, CancellationToken cancellationToken) =>
-        _api.SendAsync("finalize upload", HttpMethod.Patch, $"uploads/{Uri.EscapeDataString(uploadId)}", Json(MediaValetWire.FinalizePatch, JsonPatchMediaType), cancellationToken);
-
-    private static Func<HttpContent>? Json(object? body, string? mediaType) =>
-        body is null ? null : () => JsonContent.Create(body, body.GetType(), mediaType is null ? null : new MediaTypeHeaderValue(mediaType), MediaValetWire.Json);
-
-    private void Authorize(HttpRequestMessage request, AccessToken token)
-    {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
-        request.Headers.Add(SubscriptionKeyHeader, _options.SubscriptionKey);
-    }
+        _api.SendAsync("finalize upload", HttpMethod.Patch, $"uploads/{Uri.EscapeDataString(uploadId)}", _api.JsonBody(MediaValetWire.FinalizePatch, JsonPatchMediaType), cancellationToken);
 }

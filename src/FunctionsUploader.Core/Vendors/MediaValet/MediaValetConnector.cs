@@ -1,4 +1,3 @@
-using FunctionsUploader.Storage;
 using FunctionsUploader.Transfer;
 using FunctionsUploader.Workflow;
 using Microsoft.Extensions.Configuration;
@@ -75,10 +74,7 @@ public sealed class MediaValetConnector : IVendorConnector
 
     public ITransferTarget CreateTarget(VendorSession session)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.Target is AzureBlobSasTargetSpec spec
-            ? new AzureBlobSasTarget(spec, _transfer, _loggers.CreateLogger<AzureBlobSasTarget>())
-            : throw new ArgumentException($"The session {session} has no Azure blob target: it was not opened by the MediaValet connector, or nothing is to be sent.", nameof(session));
+        return new AzureBlobSasTarget(OpenedSession.Target<AzureBlobSasTargetSpec>(session, Vendor), _transfer, _loggers.CreateLogger<AzureBlobSasTarget>());
     }
 
     public async Task<VendorCommit> CommitAsync(VendorSession session, UploadOpening opening, PartPlan plan, IReadOnlyList<PartReceipt> receipts, CancellationToken cancellationToken = default)
@@ -86,37 +82,29 @@ public sealed class MediaValetConnector : IVendorConnector
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(opening);
         ArgumentNullException.ThrowIfNull(plan);
-        var id = AssetIdOf(session);
-        CommitResult blob;
-        try
-        {
-            blob = await CreateTarget(session).CommitAsync(plan, [.. receipts], cancellationToken);
-        }
-        catch (BlobStorageException e)
-        {
-            // Put Block List goes to MediaValet's storage: its refusal (an expired SAS) is MediaValet's answer.
-            throw new VendorApiException(Vendor, "commit blocks", e.Status, e.IsTransient || e.Status == 0, e.Message, e.RetryAfter, e);
-        }
-
+        var id = OpenedSession.AssetId(session, Vendor);
+        var target = CreateTarget(session);
+        // Put Block List goes to MediaValet's storage: its refusal (an expired SAS) is MediaValet's answer.
+        var blob = await VendorFailures.TranslateAsync(Vendor, "commit blocks", () => target.CommitAsync(plan, [.. receipts], cancellationToken), cancellationToken);
         if (IsCheckIn(session))
         {
-            var spec = (AzureBlobSasTargetSpec)session.Target!;
+            var spec = OpenedSession.Target<AzureBlobSasTargetSpec>(session, Vendor);
             await _api.CallAsync("check in", HttpMethod.Put, $"assets/{Uri.EscapeDataString(id)}/checkIn", new MediaValetCheckIn(
                 id,
                 spec.UploadUrl.AbsoluteUri,
-                StateOf(session, UploadFilenameKey),
-                StateOf(session, MediaFileIdKey),
+                OpenedSession.State(session, UploadFilenameKey, Vendor),
+                OpenedSession.State(session, MediaFileIdKey, Vendor),
                 Status: 0,
                 opening.Details.Description ?? JobComment(opening.JobId),
                 blob.Length,
-                StateOf(session, FileNameKey)), cancellationToken);
+                OpenedSession.State(session, FileNameKey, Vendor)), cancellationToken);
         }
         else
         {
             await _api.CallAsync("fill upload", HttpMethod.Put, UploadPath(id), new
             {
-                filename = StateOf(session, UploadFilenameKey),
-                title = opening.Details.Title ?? StateOf(session, FileNameKey),
+                filename = OpenedSession.State(session, UploadFilenameKey, Vendor),
+                title = opening.Details.Title ?? OpenedSession.State(session, FileNameKey, Vendor),
                 description = opening.Details.Description,
                 fileSizeInBytes = blob.Length,
             }, cancellationToken);
@@ -149,8 +137,9 @@ public sealed class MediaValetConnector : IVendorConnector
             return skipped;
         }
 
-        await _api.PatchStatusAsync(AssetIdOf(session), cancellationToken);
-        _logger.MediaValetStepApplied("status 1 (finalized)", AssetIdOf(session));
+        var id = OpenedSession.AssetId(session, Vendor);
+        await _api.PatchStatusAsync(id, cancellationToken);
+        _logger.MediaValetStepApplied("status 1 (finalized)", id);
         return new StepOutcome(true);
     }
 
@@ -239,10 +228,10 @@ public sealed class MediaValetConnector : IVendorConnector
 
         if (count == 0)
         {
-            return new StepOutcome(false, $"The job has no {step} to set.");
+            return OpenedSession.NothingToSet(step);
         }
 
-        var id = AssetIdOf(session);
+        var id = OpenedSession.AssetId(session, Vendor);
         await _api.CallAsync($"add {resource}", HttpMethod.Post, $"{UploadPath(id)}/{resource}", body, cancellationToken);
         _logger.MediaValetStepApplied(resource, id);
         return new StepOutcome(true);
@@ -288,17 +277,6 @@ public sealed class MediaValetConnector : IVendorConnector
     }
 
     private static bool IsCheckIn(VendorSession session) => session.State.GetValueOrDefault(FlowKey) == CheckInFlow;
-
-    private static string AssetIdOf(VendorSession session)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.AssetId ?? throw new ArgumentException("The MediaValet session has no upload or asset id.", nameof(session));
-    }
-
-    private static string StateOf(VendorSession session, string key) =>
-        session.State.TryGetValue(key, out var value)
-            ? value
-            : throw new ArgumentException($"The MediaValet session lacks '{key}': it was not opened by this connector.", nameof(session));
 
     private static string UploadPath(string id) => $"uploads/{Uri.EscapeDataString(id)}";
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace FunctionsUploader.Vendors.MediaValet;
 
@@ -13,12 +12,11 @@ internal static class MediaValetWire
     /// <summary>The finalize of the official sample: JSON Patch [{"op":"replace","path":"/status","value":1}].</summary>
     public static readonly object[] FinalizePatch = [new { op = "replace", path = "/status", value = 1 }];
 
-    /// <summary>The words of an API error (meta.errors[].message) or a token error (error_description).</summary>
+    /// <summary>The words of an API error (meta.errors[].message) or of the login service's RFC 6749 error.</summary>
     public static string? ErrorMessage(JsonElement body)
     {
-        var error = body.Deserialize<MediaValetError>(Json);
-        var messages = error?.Meta?.Errors?.Select(e => e.Message).OfType<string>().ToList() ?? [];
-        return messages.Count > 0 ? string.Join("; ", messages) : error?.ErrorDescription;
+        var messages = body.Deserialize<MediaValetError>(Json)?.Meta?.Errors?.Select(e => e.Message).OfType<string>().ToList() ?? [];
+        return messages.Count > 0 ? string.Join("; ", messages) : OAuth2PasswordTokens.ErrorMessage(body);
     }
 }
 
@@ -41,14 +39,8 @@ internal sealed record MediaValetCheckIn(
     long FileSizeInBytes,
     string FileName);
 
-/// <summary>The token endpoint's answer (RFC 6749, snake_case).</summary>
-internal sealed record MediaValetTokenAnswer(
-    [property: JsonPropertyName("access_token")] string? AccessToken,
-    [property: JsonPropertyName("expires_in")] int? ExpiresIn,
-    [property: JsonPropertyName("refresh_token")] string? RefreshToken);
-
-/// <summary>An error answer: the API's envelope with meta.errors, or the token endpoint's RFC 6749 error.</summary>
-internal sealed record MediaValetError(MediaValetErrorMeta? Meta, [property: JsonPropertyName("error_description")] string? ErrorDescription);
+/// <summary>An API error answer: the envelope with meta.errors.</summary>
+internal sealed record MediaValetError(MediaValetErrorMeta? Meta);
 
 internal sealed record MediaValetErrorMeta(IReadOnlyList<MediaValetErrorEntry>? Errors);
 

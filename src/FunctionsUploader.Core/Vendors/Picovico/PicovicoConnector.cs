@@ -40,7 +40,6 @@ public sealed class PicovicoConnector : IVendorConnector
         [".avi"] = "video/x-msvideo",
     };
 
-    private readonly PicovicoOptions _options;
     private readonly VendorApiClient _api;
     private readonly HttpClient _parts;
     private readonly TransferOptions _transfer;
@@ -53,13 +52,12 @@ public sealed class PicovicoConnector : IVendorConnector
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(parts);
-        _options = options;
         _parts = parts;
         _transfer = transfer ?? new TransferOptions();
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<PicovicoConnector>();
         var http = new VendorHttp(Vendor, api, options.Retry, time, PicovicoWire.ErrorMessage);
         var tokens = new AccessTokenCache(new PicovicoLogin(options, http, _logger).FetchAsync, time);
-        _api = new VendorApiClient(http, options.BaseUrl!, tokens, Authorize, PicovicoWire.Json);
+        _api = new VendorApiClient(http, options.BaseUrl!, PicovicoWire.Json, r => r.Headers.Add(PicovicoLogin.AppHeader, options.AppId), tokens, Authorize);
     }
 
     public string Name => VendorName;
@@ -121,10 +119,7 @@ public sealed class PicovicoConnector : IVendorConnector
 
     public ITransferTarget CreateTarget(VendorSession session)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.Target is PresignedPartsTargetSpec spec
-            ? new PresignedPartsTarget(spec, _parts, _transfer)
-            : throw new ArgumentException($"The session {session} has no presigned part URLs: it was not opened by the Picovico connector, or nothing is to be sent.", nameof(session));
+        return new PresignedPartsTarget(OpenedSession.Target<PresignedPartsTargetSpec>(session, Vendor), _parts, _transfer);
     }
 
     public async Task<VendorCommit> CommitAsync(VendorSession session, UploadOpening opening, PartPlan plan, IReadOnlyList<PartReceipt> receipts, CancellationToken cancellationToken = default)
@@ -139,7 +134,7 @@ public sealed class PicovicoConnector : IVendorConnector
         var target = CreateTarget(session);
         await target.CommitAsync(plan, [.. receipts], cancellationToken);
         var uploads = JsonSerializer.Serialize(plan.CheckComplete(receipts, target.Name).Select(r => new PicovicoUploadedPart(r.PartNumber, r.Tag!)));
-        var md5 = Md5Of(session);
+        var md5 = OpenedSession.State(session, Md5Key, Vendor);
         var answer = await _api.SendAsync<PicovicoClipList>(
             "finalize upload",
             HttpMethod.Post,
@@ -167,9 +162,8 @@ public sealed class PicovicoConnector : IVendorConnector
 
     public async Task<ProcessingCheck> CheckProcessingAsync(VendorSession session, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        var clipId = session.AssetId
-            ?? throw new ArgumentException("The Picovico session has no videoclip id: check processing with the session CommitAsync returned.", nameof(session));
+        // The clip id comes with the commit: processing is checked with the session CommitAsync returned.
+        var clipId = OpenedSession.AssetId(session, Vendor);
         var clip = await _api.SendAsync<PicovicoClip>("read videoclip", HttpMethod.Get, $"me/videoclips/{Uri.EscapeDataString(clipId)}", null, cancellationToken);
         _logger.PicovicoClipStatus(clipId, clip.Status ?? "without a status");
         return clip.Status switch
@@ -211,19 +205,13 @@ public sealed class PicovicoConnector : IVendorConnector
         return new PresignedPartsTargetSpec(uploadId, chunkSize, partUrls);
     }
 
-    private void Authorize(HttpRequestMessage request, AccessToken token)
+    private static void Authorize(HttpRequestMessage request, AccessToken token)
     {
         request.Headers.Add("X-Access-Key", token.Key);
         request.Headers.Add("X-Access-Token", token.Value);
-        request.Headers.Add(PicovicoLogin.AppHeader, _options.AppId);
     }
 
     private static string DirectUploadPath(string md5) => $"me/directupload/videoclip/{md5}/";
-
-    private static string Md5Of(VendorSession session) =>
-        session.State.TryGetValue(Md5Key, out var md5)
-            ? md5
-            : throw new ArgumentException("The Picovico session has no MD5: it was not opened by this connector.", nameof(session));
 
     private static string? MimeOf(string fileName) => VideoclipTypes.GetValueOrDefault(Path.GetExtension(fileName));
 }

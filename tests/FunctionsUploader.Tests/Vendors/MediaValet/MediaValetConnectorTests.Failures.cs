@@ -21,7 +21,7 @@ public sealed partial class MediaValetConnectorTests
         Assert.All([clientRefused, userRefused], e =>
         {
             Assert.False(e.Retryable);
-            Assert.StartsWith("MediaValet sign-in answered", e.Message, StringComparison.Ordinal);
+            Assert.StartsWith("MediaValet token request (password grant) answered", e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("wrong-", e.ToString(), StringComparison.Ordinal);
         });
         Assert.Equal(401, clientRefused.Status);
