@@ -29,6 +29,18 @@ public sealed class WorkflowRetryOptions
 
     public RetryPolicy Archive { get; set; } = new(8, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(5));
 
+    /// <summary>The policies as settings under <paramref name="prefix"/> (e.g. "Uploader:Workflow:Retry").</summary>
+    public IEnumerable<KeyValuePair<string, string?>> AsSettings(string prefix)
+    {
+        foreach (var (name, policy) in new[] { (nameof(Prepare), Prepare), (nameof(CopyBatch), CopyBatch), (nameof(Commit), Commit), (nameof(Finish), Finish), (nameof(Archive), Archive) })
+        {
+            yield return new($"{prefix}:{name}:MaxAttempts", policy.MaxAttempts.ToString(CultureInfo.InvariantCulture));
+            yield return new($"{prefix}:{name}:FirstInterval", policy.FirstInterval.ToString("c", CultureInfo.InvariantCulture));
+            yield return new($"{prefix}:{name}:BackoffCoefficient", policy.BackoffCoefficient.ToString(CultureInfo.InvariantCulture));
+            yield return new($"{prefix}:{name}:MaxInterval", policy.MaxInterval.ToString("c", CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>Every policy scaled to milliseconds: for tests and the sandbox, where waiting minutes proves nothing.</summary>
     public static WorkflowRetryOptions Fast()
     {

@@ -90,17 +90,38 @@ public sealed class VendorSandbox : IAsyncDisposable
     }
 
     /// <summary>What the vendor ended up with for <paramref name="assetId"/>: bytes' MD5 and size read back from storage, metadata, status.</summary>
-    public async Task<AssetReport> InspectAsync(string vendor, string assetId, CancellationToken cancellationToken = default)
+    public Task<AssetReport> InspectAsync(string vendor, string assetId, CancellationToken cancellationToken = default) =>
+        GetAsync<AssetReport>($"{vendor.ToLowerInvariant()}/assets/{Uri.EscapeDataString(assetId)}", cancellationToken);
+
+    /// <summary>The ids of every asset the tenant has at <paramref name="vendor"/>.</summary>
+    public Task<IReadOnlyList<string>> AssetIdsAsync(string vendor, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<string>>($"{vendor.ToLowerInvariant()}/assets", cancellationToken);
+
+    /// <summary>Every request the tenant made, oldest first (method, path without query, status, fault).</summary>
+    public Task<IReadOnlyList<RequestRecord>> RequestsAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<RequestRecord>>("requests", cancellationToken);
+
+    /// <summary>Adds a fault rule for the tenant (slow, failing or dropped answers), as POST /_sim/tenants/{id}/faults does.</summary>
+    public async Task AddFaultAsync(Faults.FaultRule rule, CancellationToken cancellationToken = default)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        var uri = new Uri(Simulator.BaseUri, $"_sim/tenants/{Tenant.Id}/{vendor.ToLowerInvariant()}/assets/{Uri.EscapeDataString(assetId)}");
-        using var response = await http.GetAsync(uri, cancellationToken);
+        using var response = await http.PostAsJsonAsync(new Uri(Simulator.BaseUri, $"_sim/tenants/{Tenant.Id}/faults"), rule, Json, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"The {vendor} simulator has no asset {assetId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            throw new InvalidOperationException($"The simulator refused the fault rule: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        using var response = await http.GetAsync(new Uri(Simulator.BaseUri, $"_sim/tenants/{Tenant.Id}/{path}"), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The simulator answered {(int)response.StatusCode} for {path}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
 
-        return (await response.Content.ReadFromJsonAsync<AssetReport>(Json, cancellationToken))!;
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
     }
 
     public async ValueTask DisposeAsync()

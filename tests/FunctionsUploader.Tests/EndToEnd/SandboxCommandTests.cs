@@ -1,0 +1,39 @@
+using System.Text.Json;
+using FunctionsUploader.Cli;
+using FunctionsUploader.Workflow;
+
+namespace FunctionsUploader.Tests.EndToEnd;
+
+/// <summary>The README's "run the main job" command, for every vendor: it starts its own world and verifies the result.</summary>
+public sealed class SandboxCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("functionsuploader-sandbox-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData("mediavalet")]
+    [InlineData("picovico")]
+    [InlineData("prepr")]
+    [InlineData("panopto")]
+    public async Task Upload_with_sandbox_runs_the_whole_job_and_reports_matching_checksums(string vendor)
+    {
+        var file = Path.Combine(_folder, $"sandbox clip {vendor}.mp4");
+        var data = TestData.Bytes((6 * 1024 * 1024) + 11, seed: vendor.Length);
+        await File.WriteAllBytesAsync(file, data);
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+
+        var exit = await UploaderCli.RunAsync(["upload", file, "--vendor", vendor, "--sandbox", "--json", "--title", "Sandbox run"], output, errors);
+
+        Assert.True(exit == UploaderCli.Done, $"exit {exit}: {errors}{output}");
+        var result = JsonSerializer.Deserialize<UploadResult>(output.ToString(), WorkflowJson.Options)!;
+        Assert.Equal(UploadOutcome.Completed, result.Outcome);
+        Assert.Equal(vendor, result.Vendor);
+        Assert.Equal(data.Length, result.Bytes);
+        Assert.Equal(TestData.Md5Hex(data), result.SourceMd5);
+        Assert.Equal(result.SourceMd5, result.DestinationMd5);
+        Assert.NotNull(result.VendorAssetId);
+        Assert.True(File.Exists(file));
+    }
+}
