@@ -62,21 +62,56 @@ public static class UploaderServices
         return services;
     }
 
+    /// <summary>Every vendor this app has a connector for: its section under Uploader:Vendors, options type and registration.</summary>
+    private static readonly (string Section, Type Options, Action<IServiceCollection, IConfigurationSection> Register)[] Vendors =
+    [
+        ("MediaValet", typeof(MediaValetOptions), MediaValetConnector.Register),
+        ("Panopto", typeof(PanoptoOptions), PanoptoConnector.Register),
+        ("Picovico", typeof(PicovicoOptions), PicovicoConnector.Register),
+        ("Prepr", typeof(PreprOptions), PreprConnector.Register),
+    ];
+
     /// <summary>
-    /// Registers the connector of each vendor that has a section under Uploader:Vendors, keyed by its lower-case
-    /// name; one line per vendor, each in the vendor's own folder.
+    /// Every settings section the app binds, with the options type bound to it: what AddUploader reads, and what
+    /// local.settings.sample.json must name, key for key (a test checks).
     /// </summary>
-    private static void AddVendors(IServiceCollection services, IConfigurationSection vendors)
+    public static IReadOnlyList<(string Section, Type Options)> Bindings { get; } =
+    [
+        (Section, typeof(IntakeOptions)),
+        ($"{Section}:Workflow", typeof(WorkflowSettings)),
+        ($"{Section}:JobStore", typeof(JobStoreOptions)),
+        ($"{Section}:Transfer", typeof(TransferOptions)),
+        .. Vendors.Select(v => ($"{Section}:Vendors:{v.Section}", v.Options)),
+    ];
+
+    /// <summary>
+    /// The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name. A section
+    /// for a vendor this app does not know (a typo) stops the app at start instead of failing jobs later.
+    /// </summary>
+    public static IReadOnlyCollection<string> ConfiguredVendors(IConfiguration configuration)
     {
-        MediaValetConnector.Register(services, vendors.GetSection("MediaValet"));
-        PanoptoConnector.Register(services, vendors.GetSection("Panopto"));
-        PicovicoConnector.Register(services, vendors.GetSection("Picovico"));
-        PreprConnector.Register(services, vendors.GetSection("Prepr"));
+        ArgumentNullException.ThrowIfNull(configuration);
+        var sections = configuration.GetSection($"{Section}:Vendors").GetChildren().Select(c => c.Key).ToList();
+        var unknown = sections.Where(name => !Vendors.Any(v => string.Equals(v.Section, name, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new OptionsValidationException(
+                $"{Section}:Vendors",
+                typeof(IntakeOptions),
+                unknown.Select(name => $"{Section}:Vendors:{name} is not a vendor this app has a connector for (known: {string.Join(", ", Vendors.Select(v => v.Section))})."));
+        }
+
+        return [.. sections.Select(name => name.ToLowerInvariant()).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>The vendors configured under Uploader:Vendors, by lower-case name: the only ones a job may name.</summary>
-    public static IReadOnlyCollection<string> ConfiguredVendors(IConfiguration configuration) =>
-        [.. configuration.GetSection($"{Section}:Vendors").GetChildren().Select(c => c.Key.ToLowerInvariant()).Order(StringComparer.Ordinal)];
+    /// <summary>Registers the connector of each vendor that has a section, keyed by its lower-case name.</summary>
+    private static void AddVendors(IServiceCollection services, IConfigurationSection vendors)
+    {
+        foreach (var vendor in Vendors)
+        {
+            vendor.Register(services, vendors.GetSection(vendor.Section));
+        }
+    }
 }
 
 /// <summary>Where the job store lives: a local folder (the CLI), or, when unset, the staging account's jobs container.</summary>

@@ -22,4 +22,18 @@ internal static class TestData
     }
 
     public static string BlockId(int index) => Convert.ToBase64String(BitConverter.GetBytes(index));
+
+    /// <summary>The clone the tests run from (the folder with FunctionsUploader.sln).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FunctionsUploader.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("FunctionsUploader.sln not found above the test folder.");
+    }
 }
