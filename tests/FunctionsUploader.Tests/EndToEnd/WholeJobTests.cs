@@ -64,7 +64,28 @@ public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDi
             Assert.Equal(MD5.HashData(data), MD5.HashData(await TestData.ReadAllAsync(archived)));
         }
 
+        Assert.NotEmpty(host.Logs.Lines);
         Assert.True(await ReplayChecker.VerifyDirectoryAsync(host.Runner.JournalDirectory) >= 1);
+        AssertNoSecretLeaked(host);
+    }
+
+    /// <summary>No credential, key or URL signature in the logs, the orchestration history (inputs, outputs) or the status.</summary>
+    private static void AssertNoSecretLeaked(JobHost host)
+    {
+        var secretNames = new[] { "ClientSecret", "Password", "SubscriptionKey", "AccessToken", "UploadSecretKey" };
+        var accessKeyIds = host.Configuration.Where(c => c.Key.EndsWith("UploadAccessKey", StringComparison.Ordinal)).Select(c => c.Value).ToHashSet();
+        var secrets = host.Configuration
+            .Where(c => secretNames.Any(n => c.Key.EndsWith(":" + n, StringComparison.Ordinal)) && !string.IsNullOrEmpty(c.Value) && !accessKeyIds.Contains(c.Value))
+            .Select(c => c.Value!)
+            .Append(FunctionsUploader.Simulators.Emulators.LocalEmulators.AzuriteAccountKey)
+            .ToList();
+        var journals = Directory.GetFiles(host.Runner.JournalDirectory, "*.jsonl").Select(File.ReadAllText);
+        foreach (var text in host.Logs.Lines.Concat(journals))
+        {
+            Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
+            Assert.DoesNotContain("sig=", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("X-Amz-Signature", text, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     private static void AssertVendorReceivedDetails(string vendor, FunctionsUploader.Simulators.Inspection.AssetReport asset, UploadInstructions request)
