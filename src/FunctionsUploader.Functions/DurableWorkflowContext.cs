@@ -49,10 +49,13 @@ internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) :
 
     public ILogger CreateReplaySafeLogger(string categoryName) => context.CreateReplaySafeLogger(categoryName);
 
-    /// <summary>Durable's retry policy with Core's numbers; failures an activity marked permanent are not retried.</summary>
+    /// <summary>
+    /// Durable's retry policy with Core's numbers; failures an activity marked permanent are not retried. The error
+    /// type is compared by name, as Core does, rather than loaded by name (IsCausedBy), which may not find the type.
+    /// </summary>
     private static DurableRetryPolicy ToDurable(WorkflowRetryPolicy retry) =>
         new(retry.MaxAttempts, retry.FirstInterval, retry.BackoffCoefficient, retry.MaxInterval)
         {
-            HandleTaskFailureDetails = failure => !failure.IsCausedBy<PermanentFailureException>(),
+            HandleTaskFailureDetails = failure => failure.ErrorType != typeof(PermanentFailureException).FullName,
         };
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Workflow;
@@ -33,8 +32,7 @@ public static class UploadsApi
             var starter = ActivatorUtilities.CreateInstance<UploadStarter>(context.InstanceServices, new DurableStarter(client));
             var jobs = await starter.FromRequestAsync(UploadInstructions.ParseRequest(body), context.CancellationToken);
             var listed = jobs.Select(j => new { jobId = j.JobId, vendor = j.Vendor, outcome = j.Outcome.ToString(), statusUri = StatusUri(request, j.JobId!) }).ToList();
-            request.HttpContext.Response.Headers.Location = listed[0].statusUri;
-            return new ObjectResult(new { jobs = listed }) { StatusCode = StatusCodes.Status202Accepted };
+            return new AcceptedResult(listed[0].statusUri, new { jobs = listed });
         }
         catch (IntakeException e)
         {
