@@ -188,12 +188,15 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         await s3.DeleteObjectAsync(Bucket, key);
     }
 
+    /// <summary>Ratios pair each run with the baseline's run next to it (the paths alternate within a run), then take the median.</summary>
     private BenchmarkReport Summarize(Dictionary<string, List<PathResult>> results)
     {
         double Speed(PathResult r) => settings.Size / r.Seconds / Megabyte;
-        double? Baseline(string path) => results.TryGetValue(path, out var runs) ? Median(runs.Select(Speed)) : null;
-        var curl = Baseline(BenchmarkSettings.CurlPipe);
-        var transferUtility = Baseline(BenchmarkSettings.TransferUtility);
+        double PartsSpeed(PathResult r) => settings.Size / (r.Seconds - r.CommitSeconds) / Megabyte;
+        double? Ratio(List<PathResult> runs, string baseline, Func<PathResult, double> speed) =>
+            results.TryGetValue(baseline, out var baseRuns)
+                ? Math.Round(Median(runs.Zip(baseRuns, (run, other) => speed(run) / Speed(other))), 2)
+                : null;
         return new BenchmarkReport(
             settings.Size,
             settings.Runs,
@@ -201,16 +204,14 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             Environment.ProcessorCount,
             results.Select(r =>
             {
-                var speed = Median(r.Value.Select(Speed));
-                var partsSpeed = Median(r.Value.Select(x => settings.Size / (x.Seconds - x.CommitSeconds) / Megabyte));
                 var measured = r.Key is not (BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe);
                 return new PathReport(
                     r.Key,
-                    Math.Round(speed, 1),
-                    Math.Round(partsSpeed, 1),
-                    curl is { } c ? Math.Round(speed / c, 2) : null,
-                    curl is { } c2 ? Math.Round(partsSpeed / c2, 2) : null,
-                    transferUtility is { } t ? Math.Round(speed / t, 2) : null,
+                    Math.Round(Median(r.Value.Select(Speed)), 1),
+                    Math.Round(Median(r.Value.Select(PartsSpeed)), 1),
+                    Ratio(r.Value, BenchmarkSettings.CurlPipe, Speed),
+                    Ratio(r.Value, BenchmarkSettings.CurlPipe, PartsSpeed),
+                    Ratio(r.Value, BenchmarkSettings.TransferUtility, Speed),
                     measured ? Math.Round(r.Value.Max(x => x.PeakResidentBytes) / (double)PartRules.MiB, 1) : null,
                     measured ? (long)Median(r.Value.Select(x => (double)x.SocketBytes)) : null,
                     measured ? (long)Median(r.Value.Select(x => (double)x.FileBytes)) : null,
@@ -230,7 +231,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     {
         var text = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"{report.SizeBytes / (double)PartRules.MiB:0.#} MiB, {report.Runs} runs, {report.PartsInFlight} parts in flight, {report.ProcessorCount} cores. Medians; MB = 10^6 bytes.")
-            .AppendLine("MB/s: transfer and commit; parts: without the commit. x curl, x TU: MB/s over the curl pipe's and the TransferUtility baseline's.")
+            .AppendLine("MB/s: transfer and commit; parts: without the commit. x curl, x TU: speed over the curl pipe's and TransferUtility's in the same run (median).")
             .AppendLine("peak MiB: VmHWM of the path's own process (worst run). sockets, disk: bytes through its sockets and files per byte of the file. cpu s: its CPU time.")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,

@@ -95,25 +95,10 @@ internal sealed record PathJob(
     /// <summary>Picovico's flow: the vendor opens the upload and signs a URL per 5 MiB part; we PUT them; the finalize completes it.</summary>
     private async Task<TimeSpan> PresignedAsync(TransferEngine engine, ITransferSource source, IAmazonS3 s3, TransferOptions options, Stopwatch clock)
     {
-        var upload = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = DestinationKey });
         var parts = (int)((source.Length + PresignedPartSize - 1) / PresignedPartSize);
-        var urls = new List<Uri>();
-        for (var number = 1; number <= parts; number++)
-        {
-            urls.Add(new Uri(await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
-            {
-                BucketName = Bucket,
-                Key = DestinationKey,
-                Verb = HttpVerb.PUT,
-                UploadId = upload.UploadId,
-                PartNumber = number,
-                Protocol = Protocol.HTTP,
-                Expires = DateTime.UtcNow.AddHours(6),
-            })));
-        }
-
+        var spec = await S3PresignedParts.OpenAsync(s3, Bucket, DestinationKey, PresignedPartSize, parts, TimeSpan.FromHours(6));
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var target = new PresignedPartsTarget(new PresignedPartsTargetSpec(upload.UploadId, PresignedPartSize, urls), http, options);
+        var target = new PresignedPartsTarget(spec, http, options);
         var plan = PartPlanner.Plan(source.Length, target.Rules);
         var receipts = await engine.CopyPartsAsync(source, target, PartBatch.All(plan));
         var committing = clock.Elapsed;
@@ -121,7 +106,7 @@ internal sealed record PathJob(
         {
             BucketName = Bucket,
             Key = DestinationKey,
-            UploadId = upload.UploadId,
+            UploadId = spec.UploadId,
             PartETags = receipts.Select(r => new PartETag(r.PartNumber, r.Tag)).ToList(),
         });
         return clock.Elapsed - committing;

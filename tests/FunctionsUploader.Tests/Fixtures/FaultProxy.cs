@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Tests.Fixtures;
 
@@ -32,17 +26,16 @@ public sealed class FaultProxy : IAsyncDisposable
 {
     private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase) { "Host", "Transfer-Encoding", "Connection", "Keep-Alive" };
 
-    private readonly WebApplication _app;
     private readonly Uri _upstream;
     private readonly HttpClient _client = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly List<Rule> _rules = [];
     private readonly ConcurrentQueue<string> _seen = new();
+    private WebApplication? _app;
     private int _inFlight;
     private int _maxInFlight;
 
-    private FaultProxy(WebApplication app, Uri upstream)
+    private FaultProxy(Uri upstream)
     {
-        _app = app;
         _upstream = upstream;
     }
 
@@ -53,18 +46,8 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public static async Task<FaultProxy> StartAsync(Uri upstream)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MaxRequestBodySize = null;
-        });
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var proxy = new FaultProxy(app, upstream);
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var proxy = new FaultProxy(upstream);
+        (proxy._app, var address) = await LoopbackHost.StartAsync(app => app.Run(proxy.HandleAsync));
         proxy.BaseUrl = new UriBuilder(upstream) { Port = address.Port }.Uri;
         return proxy;
     }
@@ -83,7 +66,11 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
         _client.Dispose();
     }
 
@@ -158,7 +145,17 @@ public sealed class FaultProxy : IAsyncDisposable
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_upstream, request.Path + request.QueryString));
         if (request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0)
         {
-            forward.Content = new StreamContent(corrupt ? new FlippingStream(request.Body) : request.Body);
+            var flipped = false;
+            forward.Content = new StreamContent(corrupt
+                ? new ForwardOnlyStream(request.Body, read =>
+                {
+                    if (read.Length > 0 && !flipped)
+                    {
+                        read[0] ^= 0xFF;
+                        flipped = true;
+                    }
+                })
+                : request.Body);
         }
 
         foreach (var (name, values) in request.Headers.Where(h => !HopHeaders.Contains(h.Key)))
@@ -186,54 +183,5 @@ public sealed class FaultProxy : IAsyncDisposable
         public Fault Fault { get; } = fault;
 
         public int Remaining { get; set; } = remaining;
-    }
-
-    /// <summary>Flips the first byte that passes through.</summary>
-    private sealed class FlippingStream(Stream inner) : Stream
-    {
-        private bool _flipped;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Flip(buffer.AsSpan(offset), inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            return Flip(buffer.Span, read);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        private int Flip(Span<byte> buffer, int read)
-        {
-            if (read > 0 && !_flipped)
-            {
-                buffer[0] ^= 0xFF;
-                _flipped = true;
-            }
-
-            return read;
-        }
     }
 }
