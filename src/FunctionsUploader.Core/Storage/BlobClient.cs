@@ -221,7 +221,7 @@ internal sealed class BlobClient(BlobPipeline pipeline, Uri uri, string containe
     private void CheckRange(Response response, long offset)
     {
         long start = 0;
-        long total = response.Headers.ContentLength ?? 0;
+        var total = response.Headers.ContentLengthLong ?? 0;
         if (response.Status == 206 && response.Headers.TryGetValue("Content-Range", out var range))
         {
             // "bytes <start>-<end>/<total>"
@@ -290,7 +290,7 @@ internal sealed class BlobClient(BlobPipeline pipeline, Uri uri, string containe
         headers.TryGetValue("x-ms-copy-status", out var copyStatus);
         headers.TryGetValue("x-ms-copy-status-description", out var copyDescription);
         return new BlobProperties(
-            headers.ContentLength ?? 0,
+            headers.ContentLengthLong ?? 0,
             ETagOf(response),
             headers.TryGetValue("Last-Modified", out var modified) ? DateTimeOffset.Parse(modified, CultureInfo.InvariantCulture) : default,
             contentType,

@@ -5,14 +5,15 @@ namespace FunctionsUploader.Transfer;
 /// <summary>
 /// The UploadPart body AWSSDK.S3 needs: it declares its length and accepts a rewind to its start, which re-opens
 /// the source range instead of buffering the part. The SDK rewinds when it signs the payload (it reads the part
-/// to hash it, then sends it); the MD5 is that of the last complete pass, the one that was sent.
+/// to hash it, then sends it), and so does HttpClient when it resends on a fresh connection. Each pass has its
+/// own MD5, so a superseded pass still finishing on another thread cannot disturb the one that is sent.
 /// </summary>
 internal sealed class RewindablePartStream : Stream
 {
     private readonly Func<CancellationToken, Task<Stream>> _open;
     private readonly long _length;
-    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-    private PartReadStream? _current;
+    private readonly List<Pass> _superseded = [];
+    private Pass? _current;
 
     private RewindablePartStream(Func<CancellationToken, Task<Stream>> open, long length)
     {
@@ -30,30 +31,22 @@ internal sealed class RewindablePartStream : Stream
 
     public override long Position
     {
-        get => _current?.Position ?? 0;
+        get => Volatile.Read(ref _current)?.Body.Position ?? 0;
         set => Seek(value, SeekOrigin.Begin);
     }
 
-    /// <summary>The MD5 of everything read since the last rewind; complete once a pass read the whole part.</summary>
-    public string Md5Hex => Position == _length
-        ? Convert.ToHexStringLower(_md5.GetCurrentHash())
-        : throw new InvalidOperationException($"The part was read to byte {Position} of {_length}.");
+    /// <summary>The MD5 of the pass that read the whole part last: the bytes that were sent.</summary>
+    public string Md5Hex => Volatile.Read(ref _current) is { } pass && pass.Body.Position == _length
+        ? Convert.ToHexStringLower(pass.Md5.GetCurrentHash())
+        : throw new InvalidOperationException($"The part was not read to its end ({_length} bytes).");
 
     public static async Task<RewindablePartStream> OpenAsync(Func<CancellationToken, Task<Stream>> open, long length, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(open);
         // Opened up front, so that the SDK's first (possibly synchronous) read does not block on the network.
         var stream = new RewindablePartStream(open, length);
-        try
-        {
-            stream._current = new PartReadStream(await open(cancellationToken), length, stream._md5);
-            return stream;
-        }
-        catch
-        {
-            await stream.DisposeAsync();
-            throw;
-        }
+        stream._current = new Pass(await open(cancellationToken), length);
+        return stream;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -61,8 +54,8 @@ internal sealed class RewindablePartStream : Stream
     public override int Read(Span<byte> buffer)
     {
         // Only after a rewind, and only if the SDK then reads synchronously: block on the re-open.
-        _current ??= new PartReadStream(_open(CancellationToken.None).GetAwaiter().GetResult(), _length, _md5);
-        return _current.Read(buffer);
+        var pass = Volatile.Read(ref _current) ?? Begin(_open(CancellationToken.None).GetAwaiter().GetResult());
+        return pass.Body.Read(buffer);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -70,19 +63,20 @@ internal sealed class RewindablePartStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _current ??= new PartReadStream(await _open(cancellationToken), _length, _md5);
-        return await _current.ReadAsync(buffer, cancellationToken);
+        var pass = Volatile.Read(ref _current) ?? Begin(await _open(cancellationToken));
+        return await pass.Body.ReadAsync(buffer, cancellationToken);
     }
 
     public override long Seek(long offset, SeekOrigin origin)
     {
+        var position = Position;
         var target = origin switch
         {
             SeekOrigin.Begin => offset,
-            SeekOrigin.Current => Position + offset,
+            SeekOrigin.Current => position + offset,
             _ => _length + offset,
         };
-        if (target == Position)
+        if (target == position)
         {
             return target;
         }
@@ -92,9 +86,15 @@ internal sealed class RewindablePartStream : Stream
             throw new NotSupportedException($"A streamed part can only rewind to its start (asked for byte {target}).");
         }
 
-        _current?.Dispose();
-        _current = null;
-        _md5.GetHashAndReset();
+        // The superseded pass may still be read by a send that is failing on another thread: dispose it with the stream.
+        if (Interlocked.Exchange(ref _current, null) is { } superseded)
+        {
+            lock (_superseded)
+            {
+                _superseded.Add(superseded);
+            }
+        }
+
         return 0;
     }
 
@@ -110,10 +110,46 @@ internal sealed class RewindablePartStream : Stream
     {
         if (disposing)
         {
-            _current?.Dispose();
-            _md5.Dispose();
+            Interlocked.Exchange(ref _current, null)?.Dispose();
+            lock (_superseded)
+            {
+                _superseded.ForEach(p => p.Dispose());
+                _superseded.Clear();
+            }
         }
 
         base.Dispose(disposing);
+    }
+
+    private Pass Begin(Stream source)
+    {
+        var pass = new Pass(source, _length);
+        if (Interlocked.CompareExchange(ref _current, pass, null) is { } other)
+        {
+            pass.Dispose();
+            return other;
+        }
+
+        return pass;
+    }
+
+    /// <summary>One read of the part from its start, with its own MD5.</summary>
+    private sealed class Pass : IDisposable
+    {
+        public Pass(Stream source, long length)
+        {
+            Md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            Body = new PartReadStream(source, length, Md5);
+        }
+
+        public IncrementalHash Md5 { get; }
+
+        public PartReadStream Body { get; }
+
+        public void Dispose()
+        {
+            Body.Dispose();
+            Md5.Dispose();
+        }
     }
 }

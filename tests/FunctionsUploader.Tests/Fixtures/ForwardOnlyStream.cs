@@ -1,8 +1,13 @@
 namespace FunctionsUploader.Tests.Fixtures;
 
-/// <summary>Wraps a stream so it cannot seek or report its length, like a download in progress.</summary>
-public sealed class ForwardOnlyStream(Stream inner) : Stream
+/// <summary>
+/// Wraps a stream so it cannot seek or report its length, like a download in progress. An observer sees, and may
+/// change, the bytes of each read: to count them, or to corrupt one on the way.
+/// </summary>
+public sealed class ForwardOnlyStream(Stream inner, ForwardOnlyStream.ReadObserver? observe = null) : Stream
 {
+    public delegate void ReadObserver(Span<byte> read);
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -17,9 +22,16 @@ public sealed class ForwardOnlyStream(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => Observed(buffer.AsSpan(offset), inner.Read(buffer, offset, count));
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        return Observed(buffer.Span, read);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Flush()
     {
@@ -39,5 +51,11 @@ public sealed class ForwardOnlyStream(Stream inner) : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private int Observed(Span<byte> buffer, int read)
+    {
+        observe?.Invoke(buffer[..read]);
+        return read;
     }
 }

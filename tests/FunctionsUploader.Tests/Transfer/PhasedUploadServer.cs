@@ -1,14 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
+using FunctionsUploader.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Tests.Transfer;
 
@@ -21,13 +16,12 @@ internal sealed class PhasedUploadServer : IAsyncDisposable
 {
     public const string Token = "prepr-test-token-7f3a";
 
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Asset> _assets = new();
+    private WebApplication? _app;
     private int _loseNextReplies;
 
-    private PhasedUploadServer(WebApplication app, long chunkSize)
+    private PhasedUploadServer(long chunkSize)
     {
-        _app = app;
         ChunkSize = chunkSize;
     }
 
@@ -38,15 +32,12 @@ internal sealed class PhasedUploadServer : IAsyncDisposable
 
     public static async Task<PhasedUploadServer> StartAsync(long chunkSize)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new PhasedUploadServer(app, chunkSize);
-        app.MapGet("/assets/{id}", (string id, HttpContext http) => server.Describe(id, http));
-        app.MapPost("/assets/{id}/multipart", (string id, HttpContext http) => server.ReceiveAsync(id, http));
-        await app.StartAsync();
-        server.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        var server = new PhasedUploadServer(chunkSize);
+        (server._app, server.BaseUrl) = await LoopbackHost.StartAsync(app =>
+        {
+            app.MapGet("/assets/{id}", (string id, HttpContext http) => server.Describe(id, http));
+            app.MapPost("/assets/{id}/multipart", (string id, HttpContext http) => server.ReceiveAsync(id, http));
+        });
         return server;
     }
 
@@ -70,7 +61,13 @@ internal sealed class PhasedUploadServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
 
     private IResult Describe(string id, HttpContext http)
     {

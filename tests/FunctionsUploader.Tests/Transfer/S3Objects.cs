@@ -21,27 +21,11 @@ internal static class S3Objects
 
     public static string NewKey(string name) => $"{Guid.NewGuid():N}/{name}";
 
-    /// <summary>What a vendor does for Picovico: opens a multipart upload and signs one PUT URL per part.</summary>
+    /// <summary>What Picovico does: opens a multipart upload and signs a PUT URL per part (pointing at <paramref name="through"/>'s port when given).</summary>
     public static async Task<PresignedPartsTargetSpec> PresignAsync(IAmazonS3 s3, string key, long partSize, int parts, Uri? through = null)
     {
-        var upload = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Emulators.S3Bucket, Key = key });
-        var urls = new List<Uri>();
-        for (var number = 1; number <= parts; number++)
-        {
-            var url = new Uri(await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
-            {
-                BucketName = Emulators.S3Bucket,
-                Key = key,
-                Verb = HttpVerb.PUT,
-                UploadId = upload.UploadId,
-                PartNumber = number,
-                Protocol = Protocol.HTTP,
-                Expires = DateTime.UtcNow.AddHours(1),
-            }));
-            urls.Add(through is null ? url : new UriBuilder(url) { Port = through.Port }.Uri);
-        }
-
-        return new PresignedPartsTargetSpec(upload.UploadId, partSize, urls);
+        var spec = await S3PresignedParts.OpenAsync(s3, Emulators.S3Bucket, key, partSize, parts, TimeSpan.FromHours(1));
+        return through is null ? spec : spec with { PartUrls = spec.PartUrls.Select(u => new UriBuilder(u) { Port = through.Port }.Uri).ToList() };
     }
 
     /// <summary>The vendor's finalize: CompleteMultipartUpload with the receipts' ETags.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using FunctionsUploader.Simulators.Emulators;
 using FunctionsUploader.Storage;
+using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Transfer;
 
 namespace FunctionsUploader.Tests.Transfer;
@@ -47,59 +48,8 @@ internal sealed class CountingSource(ITransferSource inner, Func<ServiceReadable
     public long Length => inner.Length;
 
     public async Task<Stream> OpenReadAsync(long offset, long length, CancellationToken cancellationToken = default) =>
-        new Counted(await inner.OpenReadAsync(offset, length, cancellationToken), this);
+        new ForwardOnlyStream(await inner.OpenReadAsync(offset, length, cancellationToken), read => Interlocked.Add(ref _bytesRead, read.Length));
 
     public ServiceReadableSource? GetServiceReadableSource(TimeSpan validFor) =>
         rewriteUrl is null ? inner.GetServiceReadableSource(validFor) : rewriteUrl(inner.GetServiceReadableSource(validFor));
-
-    private sealed class Counted(Stream stream, CountingSource owner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(stream.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await stream.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                stream.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private int Count(int read)
-        {
-            Interlocked.Add(ref owner._bytesRead, read);
-            return read;
-        }
-    }
 }

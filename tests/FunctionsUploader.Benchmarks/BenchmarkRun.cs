@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using FunctionsUploader.Simulators.Emulators;
+using FunctionsUploader.Storage;
+using FunctionsUploader.Transfer;
+
+namespace FunctionsUploader.Benchmarks;
+
+/// <summary>
+/// Starts the emulators, creates the random source once, then runs every path in turn, run after run, each checked
+/// byte-exact at its destination and deleted before the next, and reports medians side by side with the baselines.
+/// </summary>
+internal sealed class BenchmarkRun(BenchmarkSettings settings)
+{
+    private const string Container = "bench";
+    private const string Bucket = "bench";
+    private const string SourceBlob = "staging/source.bin";
+    private const string WarmUpBlob = "staging/warm-up.bin";
+    private const long WarmUpSize = 6 * PartRules.MiB;
+    private const double Megabyte = 1_000_000;
+
+    public async Task<int> RunAsync()
+    {
+        Status($"Starting Azurite and s3rver ...");
+        await using var emulators = await LocalEmulators.StartAsync(EmulatorInstallation.Locate(), [Bucket]);
+        var account = BlobAccount.FromConnectionString(emulators.BlobConnectionString);
+        var container = account.GetContainerClient(Container);
+        await container.CreateIfNotExistsAsync();
+        var staging = container.GetBlobClient(SourceBlob);
+        Status($"Creating a random {settings.Size / (double)PartRules.MiB:0.#} MiB source in Azurite ...");
+        var sourceMd5 = await CreateSourceAsync(staging, settings.Size);
+        await CreateSourceAsync(container.GetBlobClient(WarmUpBlob), WarmUpSize);
+        var s3Spec = new S3MultipartTargetSpec(emulators.S3Endpoint, Bucket, "unused");
+        using var s3 = new AmazonS3Client(PathJob.S3Credentials, S3MultipartTarget.CreateConfig(s3Spec, new TransferOptions()));
+
+        var results = settings.Paths.ToDictionary(p => p, _ => new List<PathResult>());
+        for (var run = 1; run <= settings.Runs; run++)
+        {
+            foreach (var path in settings.Paths)
+            {
+                var key = $"run{run}/{path}.bin";
+                var result = path is BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe
+                    ? await CurlPipeAsync(staging, s3, key, md5: path == BenchmarkSettings.CurlMd5Pipe, sourceMd5)
+                    : await ChildAsync(new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight));
+                await VerifyAndDeleteAsync(path, key, sourceMd5, container, s3);
+                await DeleteAsync(key + ".warm-up", container, s3);
+                results[path].Add(result);
+                Status($"run {run}/{settings.Runs} {path,-18} {settings.Size / result.Seconds / Megabyte,7:0.0} MB/s  commit {result.CommitSeconds,5:0.00} s  peak {result.PeakResidentBytes / (double)PartRules.MiB,6:0} MiB  sockets {result.SocketBytes / (double)settings.Size,6:0.000} x size  cpu {result.CpuSeconds,5:0.00} s  (verified)");
+            }
+        }
+
+        var report = Summarize(results);
+        Console.WriteLine(settings.Json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Table(report));
+        return 0;
+    }
+
+    private static void Status(string line) => Console.Error.WriteLine(line);
+
+    private static async Task<string> CreateSourceAsync(IBlobClient blob, long size)
+    {
+        var buffer = new byte[8 * 1024 * 1024];
+        var random = new Random(20260521);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var ids = new List<string>();
+        for (long offset = 0; offset < size; offset += buffer.Length)
+        {
+            var length = (int)Math.Min(buffer.Length, size - offset);
+            random.NextBytes(buffer.AsSpan(0, length));
+            md5.AppendData(buffer.AsSpan(0, length));
+            var id = Convert.ToBase64String(BitConverter.GetBytes(ids.Count));
+            await blob.StageBlockAsync(id, new MemoryStream(buffer, 0, length), length, MD5.HashData(buffer.AsSpan(0, length)));
+            ids.Add(id);
+        }
+
+        await blob.CommitBlockListAsync(ids);
+        return Convert.ToHexStringLower(md5.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// The loopback limit: curl GET from Azurite piped into one curl PUT to s3rver, the same bytes between the same
+    /// servers. With <paramref name="md5"/>, md5sum also reads the stream (tee): the limit with the checksum we must compute.
+    /// </summary>
+    private async Task<PathResult> CurlPipeAsync(IBlobClient staging, IAmazonS3 s3, string key, bool md5, string sourceMd5)
+    {
+        var get = staging.GenerateReadSasUri(DateTimeOffset.UtcNow.AddHours(6));
+        var put = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            Verb = HttpVerb.PUT,
+            Protocol = Protocol.HTTP,
+            Expires = DateTime.UtcNow.AddHours(6),
+        });
+        var checksum = Path.GetTempFileName();
+        // A stated length (and no chunked encoding) as S3 requires of a PUT.
+        var upload = """curl -sSf -T - -H "Content-Length: $3" -H "Transfer-Encoding:" -o /dev/null "$2" """;
+        var script = md5
+            ? $"""set -o pipefail; curl -sSf "$1" | tee >(md5sum > "$4") | {upload}"""
+            : $"""set -o pipefail; curl -sSf "$1" | {upload}""";
+        var start = new ProcessStartInfo("bash") { RedirectStandardError = true };
+        foreach (var argument in new[] { "-c", script, "curl-pipe", get.ToString(), put, settings.Size.ToString(CultureInfo.InvariantCulture), checksum })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            using var curl = Process.Start(start)!;
+            var errors = curl.StandardError.ReadToEndAsync();
+            await curl.WaitForExitAsync();
+            clock.Stop();
+            if (curl.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"The curl pipe failed ({curl.ExitCode}): {await errors}");
+            }
+
+            // The process substitution may still be writing when bash exits.
+            for (var wait = 0; md5 && new FileInfo(checksum).Length == 0 && wait < 100; wait++)
+            {
+                await Task.Delay(50);
+            }
+
+            if (md5 && !(await File.ReadAllTextAsync(checksum)).StartsWith(sourceMd5, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("md5sum in the curl pipe did not see the source's bytes.");
+            }
+
+            return new PathResult(clock.Elapsed.TotalSeconds, 0, 0, 0, 0, 0);
+        }
+        finally
+        {
+            File.Delete(checksum);
+        }
+    }
+
+    private static async Task<PathResult> ChildAsync(PathJob job)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        start.ArgumentList.Add("--child");
+        start.ArgumentList.Add(JsonSerializer.Serialize(job));
+        start.ArgumentList.Add(WarmUpBlob);
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEndAsync();
+        var errors = child.StandardError.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        return child.ExitCode == 0
+            ? PathResult.FromJson((await output).Trim().Split('\n')[^1])
+            : throw new InvalidOperationException($"{job.Path} failed ({child.ExitCode}): {await errors}");
+    }
+
+    /// <summary>Every run must land byte-exact; then its copy goes, so that a 4 GiB run does not fill the disk.</summary>
+    private static async Task VerifyAndDeleteAsync(string path, string key, string sourceMd5, IBlobContainerClient container, IAmazonS3 s3)
+    {
+        string md5;
+        if (path is BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed)
+        {
+            var blob = container.GetBlobClient(key);
+            await using var content = await blob.OpenReadAsync(0, (await blob.GetPropertiesAsync()).Length);
+            md5 = Convert.ToHexStringLower(await MD5.HashDataAsync(content));
+        }
+        else
+        {
+            // s3rver's ETag is the object's plain MD5, also after a multipart upload (EMULATORS.md).
+            md5 = (await s3.GetObjectMetadataAsync(Bucket, key)).ETag.Trim('"');
+        }
+
+        await DeleteAsync(key, container, s3);
+        if (md5 != sourceMd5)
+        {
+            throw new InvalidOperationException($"{path} delivered bytes with MD5 {md5}; the source has {sourceMd5}.");
+        }
+    }
+
+    private static async Task DeleteAsync(string key, IBlobContainerClient container, IAmazonS3 s3)
+    {
+        await container.GetBlobClient(key).DeleteIfExistsAsync();
+        await s3.DeleteObjectAsync(Bucket, key);
+    }
+
+    /// <summary>Ratios pair each run with the baseline's run next to it (the paths alternate within a run), then take the median.</summary>
+    private BenchmarkReport Summarize(Dictionary<string, List<PathResult>> results)
+    {
+        double Speed(PathResult r) => settings.Size / r.Seconds / Megabyte;
+        double PartsSpeed(PathResult r) => settings.Size / (r.Seconds - r.CommitSeconds) / Megabyte;
+        double? Ratio(List<PathResult> runs, string baseline, Func<PathResult, double> speed) =>
+            results.TryGetValue(baseline, out var baseRuns)
+                ? Math.Round(Median(runs.Zip(baseRuns, (run, other) => speed(run) / Speed(other))), 2)
+                : null;
+        return new BenchmarkReport(
+            settings.Size,
+            settings.Runs,
+            settings.PartsInFlight,
+            Environment.ProcessorCount,
+            results.Select(r =>
+            {
+                var measured = r.Key is not (BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe);
+                return new PathReport(
+                    r.Key,
+                    Math.Round(Median(r.Value.Select(Speed)), 1),
+                    Math.Round(Median(r.Value.Select(PartsSpeed)), 1),
+                    Ratio(r.Value, BenchmarkSettings.CurlPipe, Speed),
+                    Ratio(r.Value, BenchmarkSettings.CurlPipe, PartsSpeed),
+                    Ratio(r.Value, BenchmarkSettings.TransferUtility, Speed),
+                    measured ? Math.Round(r.Value.Max(x => x.PeakResidentBytes) / (double)PartRules.MiB, 1) : null,
+                    measured ? (long)Median(r.Value.Select(x => (double)x.SocketBytes)) : null,
+                    measured ? (long)Median(r.Value.Select(x => (double)x.FileBytes)) : null,
+                    Math.Round(Median(r.Value.Select(x => x.CommitSeconds)), 2),
+                    measured ? Math.Round(Median(r.Value.Select(x => x.CpuSeconds)), 2) : null,
+                    r.Value.Select(x => Math.Round(Speed(x), 1)).ToList());
+            }).ToList());
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Table(BenchmarkReport report)
+    {
+        var text = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"{report.SizeBytes / (double)PartRules.MiB:0.#} MiB, {report.Runs} runs, {report.PartsInFlight} parts in flight, {report.ProcessorCount} cores. Medians; MB = 10^6 bytes.")
+            .AppendLine("MB/s: transfer and commit; parts: without the commit. x curl, x TU: speed over the curl pipe's and TransferUtility's in the same run (median).")
+            .AppendLine("peak MiB: VmHWM of the path's own process (worst run). sockets, disk: bytes through its sockets and files per byte of the file. cpu s: its CPU time.")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture,
+                $"{"path",-18} {"MB/s",6} {"parts",6} {"x curl",6} {"parts x curl",12} {"x TU",5} {"peak MiB",8} {"sockets",8} {"disk",6} {"commit s",8} {"cpu s",6}  runs MB/s");
+        foreach (var path in report.Paths)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{path.Path,-18} {path.MegabytesPerSecond,6:0.0} {path.PartsMegabytesPerSecond,6:0.0} {Cell(path.RatioToCurlPipe, "0.00"),6} {Cell(path.PartsRatioToCurlPipe, "0.00"),12} " +
+                $"{Cell(path.RatioToTransferUtility, "0.00"),5} {Cell(path.PeakResidentMiB, "0.0"),8} {Cell(path.SocketBytes / (double?)report.SizeBytes, "0.000"),8} " +
+                $"{Cell(path.FileBytes / (double?)report.SizeBytes, "0.00"),6} {path.CommitSeconds,8:0.00} {Cell(path.CpuSeconds, "0.00"),6}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Cell(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+}
+
+internal sealed record BenchmarkReport(long SizeBytes, int Runs, int PartsInFlight, int ProcessorCount, IReadOnlyList<PathReport> Paths);
+
+internal sealed record PathReport(
+    string Path,
+    double MegabytesPerSecond,
+    double PartsMegabytesPerSecond,
+    double? RatioToCurlPipe,
+    double? PartsRatioToCurlPipe,
+    double? RatioToTransferUtility,
+    double? PeakResidentMiB,
+    long? SocketBytes,
+    long? FileBytes,
+    double CommitSeconds,
+    double? CpuSeconds,
+    IReadOnlyList<double> RunsMegabytesPerSecond);

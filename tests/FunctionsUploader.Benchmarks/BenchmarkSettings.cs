@@ -1,0 +1,54 @@
+namespace FunctionsUploader.Benchmarks;
+
+/// <summary>The command line: what to move, how often, and how to report it.</summary>
+internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOnlyList<string> Paths, int PartsInFlight)
+{
+    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, TransferUtility, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk];
+
+    public const string CurlPipe = "curl-pipe";
+    public const string CurlMd5Pipe = "curl-md5-pipe";
+    public const string TransferUtility = "transferutility";
+    public const string AzureServerSide = "azure-server-side";
+    public const string AzureStreamed = "azure-streamed";
+    public const string S3Presigned = "s3-presigned";
+    public const string S3Sdk = "s3-sdk";
+
+    public const string Usage = """
+        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,transferutility,azure-server-side,azure-streamed,s3-presigned,s3-sdk]
+                         [--parts-in-flight 4] [--json]
+        Creates a random file of --size in Azurite and copies it along each path to the emulators, --runs times, in turn.
+        Sizes take B, KiB, MiB or GiB. Prints medians per path, ratios to the curl pipe and to TransferUtility, and peak memory.
+        """;
+
+    public static BenchmarkSettings Parse(string[] args)
+    {
+        var settings = new BenchmarkSettings(256 * 1024 * 1024, 3, false, AllPaths, 4);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            settings = args[i] switch
+            {
+                "--size" => settings with { Size = ParseSize(Value()) },
+                "--runs" => settings with { Runs = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--paths" => settings with { Paths = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--parts-in-flight" => settings with { PartsInFlight = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--json" => settings with { Json = true },
+                _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
+            };
+        }
+
+        if (settings.Paths.FirstOrDefault(p => !AllPaths.Contains(p)) is { } unknown)
+        {
+            throw new ArgumentException($"Unknown path {unknown}.\n{Usage}");
+        }
+
+        return settings.Runs < 1 || settings.Size < 1 ? throw new ArgumentException(Usage) : settings;
+    }
+
+    private static long ParseSize(string text)
+    {
+        (string Suffix, long Scale)[] units = [("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10), ("B", 1)];
+        var (suffix, scale) = units.FirstOrDefault(u => text.EndsWith(u.Suffix, StringComparison.OrdinalIgnoreCase), ("", 1));
+        return (long)(double.Parse(text[..^suffix.Length], CultureInfo.InvariantCulture) * scale);
+    }
+}

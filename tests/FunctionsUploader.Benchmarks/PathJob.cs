@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Amazon.S3.Transfer;
+using FunctionsUploader.Simulators.Emulators;
+using FunctionsUploader.Storage;
+using FunctionsUploader.Transfer;
+
+namespace FunctionsUploader.Benchmarks;
+
+/// <summary>One path run once, in a process of its own so that its peak memory is its own.</summary>
+internal sealed record PathJob(
+    string Path,
+    string BlobConnectionString,
+    string Container,
+    string SourceBlob,
+    Uri S3Endpoint,
+    string Bucket,
+    string DestinationKey,
+    int PartsInFlight)
+{
+    /// <summary>Picovico's fixed part size.</summary>
+    public const long PresignedPartSize = 5 * PartRules.MiB;
+
+    public static readonly BasicAWSCredentials S3Credentials = new(LocalEmulators.S3AccessKey, LocalEmulators.S3SecretKey);
+
+    public S3MultipartTargetSpec S3Spec => new(S3Endpoint, Bucket, DestinationKey);
+
+    /// <summary>Runs the path once on <paramref name="warmUpBlob"/> outside the clock (a worker is warm), then measures it on the source.</summary>
+    public async Task<PathResult> RunAsync(string warmUpBlob)
+    {
+        using var meter = new ProcessMeter();
+        await (this with { SourceBlob = warmUpBlob, DestinationKey = DestinationKey + ".warm-up" }).MoveAsync(Stopwatch.StartNew());
+        var socketBytes = await meter.SocketBytesAsync();
+        var fileBytes = ProcessMeter.FileBytes();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var commit = await MoveAsync(clock);
+        clock.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        return new PathResult(
+            clock.Elapsed.TotalSeconds,
+            commit.TotalSeconds,
+            ProcessMeter.PeakResidentBytes(),
+            await meter.SocketBytesAsync() - socketBytes,
+            ProcessMeter.FileBytes() - fileBytes,
+            cpu.TotalSeconds);
+    }
+
+    /// <summary>Moves the source along the path; returns how long the commit took.</summary>
+    private async Task<TimeSpan> MoveAsync(Stopwatch clock)
+    {
+        var account = BlobAccount.FromConnectionString(BlobConnectionString);
+        var staging = account.GetBlobClient(Container, SourceBlob);
+        var options = new TransferOptions { PartsInFlight = PartsInFlight };
+        var engine = new TransferEngine(options);
+        using var s3 = new AmazonS3Client(S3Credentials, S3MultipartTarget.CreateConfig(S3Spec, options));
+        var source = await BlobTransferSource.OpenAsync(staging);
+        switch (Path)
+        {
+            case BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed:
+                var destination = account.GetBlobClient(Container, DestinationKey);
+                var key = new StorageSharedKey(LocalEmulators.AzuriteAccountName, LocalEmulators.AzuriteAccountKey);
+                var uploadUrl = new Uri(destination.Uri + "?" + BlobSas.Create(key, Container, DestinationKey, "rcw", DateTimeOffset.UtcNow.AddHours(6)));
+                var spec = new AzureBlobSasTargetSpec(uploadUrl) { ServerSideCopy = Path == BenchmarkSettings.AzureServerSide };
+                return await CopyAndCommitAsync(engine, source, new AzureBlobSasTarget(spec, options), clock);
+            case BenchmarkSettings.S3Presigned:
+                return await PresignedAsync(engine, source, s3, options, clock);
+            case BenchmarkSettings.S3Sdk:
+                using (var target = new S3MultipartTarget(S3Spec, S3Credentials, options))
+                {
+                    await target.StartAsync();
+                    return await CopyAndCommitAsync(engine, source, target, clock);
+                }
+
+            case BenchmarkSettings.TransferUtility:
+                return await DownloadThenTransferUtilityAsync(staging, source.Length, clock);
+            default:
+                throw new ArgumentException($"No child path {Path}.");
+        }
+    }
+
+    private static async Task<TimeSpan> CopyAndCommitAsync(TransferEngine engine, ITransferSource source, ITransferTarget target, Stopwatch clock)
+    {
+        var plan = PartPlanner.Plan(source.Length, target.Rules);
+        var receipts = await engine.CopyPartsAsync(source, target, PartBatch.All(plan));
+        var committing = clock.Elapsed;
+        await target.CommitAsync(plan, receipts.ToList());
+        return clock.Elapsed - committing;
+    }
+
+    /// <summary>Picovico's flow: the vendor opens the upload and signs a URL per 5 MiB part; we PUT them; the finalize completes it.</summary>
+    private async Task<TimeSpan> PresignedAsync(TransferEngine engine, ITransferSource source, IAmazonS3 s3, TransferOptions options, Stopwatch clock)
+    {
+        var parts = (int)((source.Length + PresignedPartSize - 1) / PresignedPartSize);
+        var spec = await S3PresignedParts.OpenAsync(s3, Bucket, DestinationKey, PresignedPartSize, parts, TimeSpan.FromHours(6));
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var target = new PresignedPartsTarget(spec, http, options);
+        var plan = PartPlanner.Plan(source.Length, target.Rules);
+        var receipts = await engine.CopyPartsAsync(source, target, PartBatch.All(plan));
+        var committing = clock.Elapsed;
+        await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = DestinationKey,
+            UploadId = spec.UploadId,
+            PartETags = receipts.Select(r => new PartETag(r.PartNumber, r.Tag)).ToList(),
+        });
+        return clock.Elapsed - committing;
+    }
+
+    /// <summary>What a user would write instead: download to a temp file, then TransferUtility.</summary>
+    private async Task<TimeSpan> DownloadThenTransferUtilityAsync(IBlobClient staging, long length, Stopwatch clock)
+    {
+        var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"benchmark-{Guid.NewGuid():N}.bin");
+        try
+        {
+            await using (var download = await staging.OpenReadAsync(0, length))
+            await using (var temp = File.Create(file))
+            {
+                await download.CopyToAsync(temp);
+            }
+
+            using var s3 = new EmulatorS3Client(S3Credentials, S3MultipartTarget.CreateConfig(S3Spec, new TransferOptions()));
+            await new Amazon.S3.Transfer.TransferUtility(s3).UploadAsync(new TransferUtilityUploadRequest { FilePath = file, BucketName = Bucket, Key = DestinationKey });
+            return TimeSpan.Zero; // TransferUtility completes inside UploadAsync: its commit cannot be timed apart.
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>
+    /// TransferUtility's requests cannot be told UseChunkEncoding = false, and s3rver stores aws-chunked framing as
+    /// data (EMULATORS.md): the same setting, applied before marshalling, is what a user would have to add.
+    /// </summary>
+    private sealed class EmulatorS3Client(AWSCredentials credentials, AmazonS3Config config) : AmazonS3Client(credentials, config)
+    {
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandlerBefore<Marshaller>(new NoChunkEncoding());
+        }
+
+        private sealed class NoChunkEncoding : PipelineHandler
+        {
+            public override Task<T> InvokeAsync<T>(IExecutionContext executionContext)
+            {
+                switch (executionContext.RequestContext.OriginalRequest)
+                {
+                    case UploadPartRequest part:
+                        part.UseChunkEncoding = false;
+                        break;
+                    case PutObjectRequest put:
+                        put.UseChunkEncoding = false;
+                        break;
+                }
+
+                return base.InvokeAsync<T>(executionContext);
+            }
+        }
+    }
+}
+
+/// <summary>What one run of one path measured. Time covers the transfer and its commit, not start-up or warm-up.</summary>
+internal sealed record PathResult(double Seconds, double CommitSeconds, long PeakResidentBytes, long SocketBytes, long FileBytes, double CpuSeconds)
+{
+    public string ToJson() => JsonSerializer.Serialize(this);
+
+    public static PathResult FromJson(string json) => JsonSerializer.Deserialize<PathResult>(json)!;
+}
