@@ -46,7 +46,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 var key = $"run{run}/{path}.bin";
                 var result = path is BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe
                     ? await CurlPipeAsync(staging, s3, key, md5: path == BenchmarkSettings.CurlMd5Pipe, sourceMd5)
-                    : await ChildAsync(new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight));
+                    : await ChildAsync(new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight), settings.Gen0Budget);
                 await VerifyAndDeleteAsync(path, key, sourceMd5, container, s3);
                 await DeleteAsync(key + ".warm-up", container, s3);
                 results[path].Add(result);
@@ -139,9 +139,14 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         }
     }
 
-    private static async Task<PathResult> ChildAsync(PathJob job)
+    private static async Task<PathResult> ChildAsync(PathJob job, long? gen0Budget)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (gen0Budget is { } budget)
+        {
+            start.Environment["DOTNET_GCgen0size"] = "0x" + budget.ToString("x", CultureInfo.InvariantCulture);
+        }
+
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
             start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
@@ -201,6 +206,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             settings.Size,
             settings.Runs,
             settings.PartsInFlight,
+            settings.Gen0Budget,
             Environment.ProcessorCount,
             results.Select(r =>
             {
@@ -230,7 +236,8 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     private static string Table(BenchmarkReport report)
     {
         var text = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"{report.SizeBytes / (double)PartRules.MiB:0.#} MiB, {report.Runs} runs, {report.PartsInFlight} parts in flight, {report.ProcessorCount} cores. Medians; MB = 10^6 bytes.")
+            .AppendLine(CultureInfo.InvariantCulture,
+                $"{report.SizeBytes / (double)PartRules.MiB:0.#} MiB, {report.Runs} runs, {report.PartsInFlight} parts in flight, {report.ProcessorCount} cores, gen0 budget {(report.Gen0Budget is { } b ? $"{b / PartRules.MiB} MiB" : "the runtime's")}. Medians; MB = 10^6 bytes.")
             .AppendLine("MB/s: transfer and commit; parts: without the commit. x curl, x TU: speed over the curl pipe's and TransferUtility's in the same run (median).")
             .AppendLine("peak MiB: VmHWM of the path's own process (worst run). sockets, disk: bytes through its sockets and files per byte of the file. cpu s: its CPU time.")
             .AppendLine()
@@ -250,7 +257,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     private static string Cell(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 }
 
-internal sealed record BenchmarkReport(long SizeBytes, int Runs, int PartsInFlight, int ProcessorCount, IReadOnlyList<PathReport> Paths);
+internal sealed record BenchmarkReport(long SizeBytes, int Runs, int PartsInFlight, long? Gen0Budget, int ProcessorCount, IReadOnlyList<PathReport> Paths);
 
 internal sealed record PathReport(
     string Path,
