@@ -144,7 +144,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (gen0Budget is { } budget)
         {
-            start.Environment["DOTNET_GCgen0size"] = "0x" + budget.ToString("x", CultureInfo.InvariantCulture);
+            start.Environment["DOTNET_GCGen0MaxBudget"] = "0x" + budget.ToString("x", CultureInfo.InvariantCulture);
         }
 
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")

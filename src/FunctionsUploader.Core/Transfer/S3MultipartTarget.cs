@@ -13,6 +13,8 @@ namespace FunctionsUploader.Transfer;
 /// </summary>
 public sealed class S3MultipartTarget : ITransferTarget, IDisposable
 {
+    private const int SdkBufferSize = 64 * 1024;
+
     private readonly S3MultipartTargetSpec _spec;
     private readonly AmazonS3Client _s3;
     private readonly S3PayloadSigning _signing;
@@ -59,7 +61,8 @@ public sealed class S3MultipartTarget : ITransferTarget, IDisposable
             ForcePathStyle = spec.ForcePathStyle,
             AuthenticationRegion = spec.Region,
             MaxErrorRetry = 0,
-            BufferSize = options.CopyBufferSize,
+            // The SDK allocates this buffer per request: below 85,000 bytes it stays off the large object heap.
+            BufferSize = Math.Min(options.CopyBufferSize, SdkBufferSize),
             Timeout = options.AttemptTimeout,
         };
         if (spec.ChecksumsOnlyWhenRequired)
