@@ -1,5 +1,6 @@
 // Runs an emulator as a child and ends it when the process that asked for it (argv[2]) is gone,
-// so a crashed or killed test run never leaves Azurite or s3rver behind on the machine.
+// so a crashed or killed test run never leaves Azurite or s3rver behind on the machine. When
+// FUNCTIONSUPLOADER_DATA_DIR names the emulator's data folder, it is deleted once the emulator has exited.
 'use strict';
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -11,7 +12,17 @@ const script = path.join(path.dirname(packageJson), typeof bin === 'string' ? bi
 
 const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' });
 const stop = () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 2000).unref(); };
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const dataDir = process.env.FUNCTIONSUPLOADER_DATA_DIR;
+child.on('exit', (code, signal) => {
+  if (dataDir) {
+    try { require('node:fs').rmSync(dataDir, { recursive: true, force: true }); } catch { /* best effort */ }
+  }
+  process.exit(code ?? (signal ? 1 : 0));
+});
+// Stdin closes when the starting process disposes us or dies: stop cleanly either way.
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+process.stdin.resume();
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 setInterval(() => {

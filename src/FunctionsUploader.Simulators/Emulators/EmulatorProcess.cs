@@ -47,7 +47,8 @@ public sealed class EmulatorProcess : IAsyncDisposable
         string binName,
         Func<int, IEnumerable<string>> arguments,
         bool https = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? dataDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(installation);
         await installation.EnsureInstalledAsync(cancellationToken);
@@ -56,7 +57,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
         {
             var port = FreeLoopbackPort();
             var output = new OutputTail();
-            var process = StartNode(installation, packageName, binName, arguments(port), output);
+            var process = StartNode(installation, packageName, binName, arguments(port), output, dataDirectory);
             var emulator = new EmulatorProcess(binName, port, https, process, output);
             var failure = await emulator.WaitUntilReadyAsync(cancellationToken);
             if (failure is null)
@@ -81,8 +82,17 @@ public sealed class EmulatorProcess : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                // Closing stdin asks launch.js to stop the emulator and delete its data; a kill is the fallback.
+                _process.StandardInput.Close();
+                try
+                {
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
+                catch (TimeoutException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
             }
         }
         catch (InvalidOperationException)
@@ -92,6 +102,10 @@ public sealed class EmulatorProcess : IAsyncDisposable
         catch (TimeoutException)
         {
             // The kill was sent; the launcher's parent watch ends the emulator if the kill did not.
+        }
+        catch (IOException)
+        {
+            // Stdin was already closed: the launcher is on its way out.
         }
 
         _process.Dispose();
@@ -104,15 +118,22 @@ public sealed class EmulatorProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static Process StartNode(EmulatorInstallation installation, string packageName, string binName, IEnumerable<string> arguments, OutputTail output)
+    private static Process StartNode(EmulatorInstallation installation, string packageName, string binName, IEnumerable<string> arguments, OutputTail output, string? dataDirectory)
     {
         var startInfo = new ProcessStartInfo("node")
         {
             WorkingDirectory = installation.Directory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (dataDirectory is not null)
+        {
+            // launch.js deletes it after the emulator exits, even when this process died first.
+            startInfo.Environment["FUNCTIONSUPLOADER_DATA_DIR"] = dataDirectory;
+        }
+
         startInfo.ArgumentList.Add(Path.Combine(installation.Directory, "launch.js"));
         startInfo.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         startInfo.ArgumentList.Add(packageName);

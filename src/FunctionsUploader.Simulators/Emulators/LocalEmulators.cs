@@ -41,11 +41,13 @@ public sealed class LocalEmulators : IAsyncDisposable
         var azuriteStart = EmulatorProcess.StartAsync(installation, "azurite", "azurite-blob", port =>
             ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture),
              "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent", "--location", azuriteData],
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken,
+            dataDirectory: azuriteData);
         var s3Start = EmulatorProcess.StartAsync(installation, "s3rver", "s3rver", port =>
             ["-d", s3Data, "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--silent", "--no-vhost-buckets",
              .. buckets.SelectMany(b => new[] { "--configure-bucket", b })],
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken,
+            dataDirectory: s3Data);
 
         try
         {
