@@ -188,8 +188,19 @@ public static class TransferWorkflow
             if (!finished.IsCompletedSuccessfully)
             {
                 // Let the batches still running end before the failure travels on, so compensation at the
-                // vendor never races a copy that is still writing.
-                await Task.WhenAll(inFlight.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+                // vendor never races a copy that is still writing. Awaited one by one on the orchestration's own
+                // thread: a continuation on the thread pool would be outside the orchestration's control.
+                foreach (var running in inFlight)
+                {
+                    try
+                    {
+                        await running;
+                    }
+                    catch (ActivityFailedException)
+                    {
+                        // The first failure is the one reported.
+                    }
+                }
             }
 
             var batch = await finished;

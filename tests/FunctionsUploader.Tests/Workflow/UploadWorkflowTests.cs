@@ -133,6 +133,75 @@ public sealed class UploadWorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_that_fails_before_the_batches_started_earlier_replays_in_the_order_it_happened()
+    {
+        // Batch 2 fails at once; batches 0, 1 and 3 end only after its failure is in the journal. A replay that
+        // handed back completions in call order instead would schedule batch 4 where the history has Compensate.
+        _activities.CopyBatch = async r =>
+        {
+            if (r.Batch == 2)
+            {
+                throw new PermanentFailureException("Part 5 was refused by the vendor");
+            }
+
+            while (!Runner().OpenJournal("job-1").Entries.Any(e => e.ErrorType is not null))
+            {
+                await Task.Delay(5);
+            }
+
+            return new BatchCopied(r.Batch, 2, 200);
+        };
+
+        var result = await Runner().RunAsync(ScriptedActivities.Job());
+
+        Assert.Equal(UploadOutcome.Failed, result.Outcome);
+        Assert.Equal(0, _activities.Count($"{ActivityNames.CopyBatch}:4"));
+        await VerifyReplaysAsync();
+    }
+
+    [Fact]
+    public async Task Completions_in_any_order_replay_exactly_and_a_resumed_job_picks_up_where_it_stopped()
+    {
+        // Many jobs whose batches end in a random order, some failing: every history must replay, and every job
+        // stopped partway must resume to the outcome of an unstopped twin.
+        var random = new Random(20261121);
+        for (var job = 0; job < 12; job++)
+        {
+            var delays = Enumerable.Range(0, 9).Select(_ => random.Next(0, 15)).ToArray();
+            var failing = job % 3 == 0 ? random.Next(0, 9) : -1;
+            var activities = new ScriptedActivities
+            {
+                Prepare = _ => new PreparedUpload(900, 9, 9, true, "asset", false, null),
+                CopyBatch = async r =>
+                {
+                    await Task.Delay(delays[r.Batch]);
+                    return r.Batch == failing ? throw new PermanentFailureException($"batch {r.Batch} refused") : new BatchCopied(r.Batch, 1, 100);
+                },
+            };
+            var runner = new InProcessRunner(new EmptyServices(), activities.Registrations(), Path.Combine(_journals, $"random{job}"));
+
+            var result = await runner.RunAsync(ScriptedActivities.Job($"job-{job}"));
+
+            Assert.Equal(failing < 0 ? UploadOutcome.Completed : UploadOutcome.Failed, result.Outcome);
+            Assert.True(await ReplayChecker.VerifyDirectoryAsync(runner.JournalDirectory) > 0);
+
+            // Cut the history after a random number of completed calls, as a kill would, and resume from there.
+            var journal = runner.OpenJournal($"job-{job}");
+            var keep = random.Next(1, journal.Entries.Count - 1);
+            var cut = Path.Combine(_journals, $"cut{job}");
+            Directory.CreateDirectory(cut);
+            await File.WriteAllLinesAsync(
+                Path.Combine(cut, $"job-{job}.jsonl"),
+                File.ReadLines(runner.JournalPath($"job-{job}")).Take(keep));
+            var resumed = await new InProcessRunner(new EmptyServices(), activities.Registrations(), cut).RunAsync(ScriptedActivities.Job($"job-{job}"));
+
+            Assert.Equal(result.Outcome, resumed.Outcome);
+            Assert.Equal(result.Failure, resumed.Failure);
+            Assert.True(await ReplayChecker.VerifyDirectoryAsync(cut) > 0);
+        }
+    }
+
+    [Fact]
     public async Task A_failure_before_the_vendor_session_exists_archives_without_compensating()
     {
         _activities.Prepare = _ => throw new PermanentFailureException("staging/clip.mp4 is 0 bytes; Picovico refuses empty files");

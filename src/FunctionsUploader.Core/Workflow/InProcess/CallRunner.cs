@@ -82,7 +82,7 @@ internal sealed class CallRunner(
 
         var copy = JsonSerializer.Deserialize(inputJson, orchestration.Input, Journal.Json)!;
         var context = new JournaledContext(instanceId, journal, this, time, loggers) { StatusChanged = statusChanged };
-        var result = await orchestration.Run(context, copy);
+        var result = await context.RunAsync(orchestration.Run, copy);
         journal.Append(new JournalEntry(-1, JournalEntry.Completed, name, null, JsonSerializer.Serialize(result, Journal.Json), null, null, time.GetUtcNow().UtcDateTime));
         return result;
     }

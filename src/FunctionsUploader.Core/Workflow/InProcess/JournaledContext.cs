@@ -5,25 +5,52 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FunctionsUploader.Workflow.InProcess;
 
 /// <summary>
-/// <see cref="IWorkflowContext"/> over a <see cref="Journal"/>: calls already in the journal return what they
-/// returned before (and must be the same call, else the workflow is not deterministic); new calls run through
-/// the <see cref="CallRunner"/> and are journaled. Without a runner it only replays: that is the replay checker.
+/// <see cref="IWorkflowContext"/> over a <see cref="Journal"/>, run on a <see cref="WorkflowLoop"/>. Calls already
+/// in the journal must be the same call as before (else the workflow is not deterministic), and their recorded
+/// completions are handed back in the order the journal holds them; new calls run through the
+/// <see cref="CallRunner"/> and are journaled in the order the workflow sees them end. Without a runner it only
+/// replays: that is the replay checker.
 /// </summary>
-internal sealed class JournaledContext(string instanceId, Journal journal, CallRunner? runner, TimeProvider time, ILoggerFactory? loggers) : IWorkflowContext
+internal sealed class JournaledContext : IWorkflowContext, WorkflowLoop.IEventSource
 {
-    private readonly DateTime _startedAt = journal.FindKind(JournalEntry.Started)?.Time ?? time.GetUtcNow().UtcDateTime;
+    private readonly Journal _journal;
+    private readonly CallRunner? _runner;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory? _loggers;
+    private readonly WorkflowLoop _loop = new();
+    private readonly Dictionary<int, JournalEntry> _recorded = [];
+    private readonly Queue<JournalEntry> _history;
+    private readonly Dictionary<int, Action<JournalEntry>> _waiting = [];
+    private DateTime _now;
     private int _sequence;
-    private long _observedTicks;
+    private bool _replaying;
 
-    public string InstanceId { get; } = instanceId;
+    public JournaledContext(string instanceId, Journal journal, CallRunner? runner, TimeProvider time, ILoggerFactory? loggers)
+    {
+        InstanceId = instanceId;
+        _journal = journal;
+        _runner = runner;
+        _time = time;
+        _loggers = loggers;
+        _now = journal.FindKind(JournalEntry.Started)?.Time ?? time.GetUtcNow().UtcDateTime;
+        _history = new Queue<JournalEntry>(journal.Entries.Where(e => e.Sequence >= 0));
+        foreach (var entry in _history)
+        {
+            _recorded.TryAdd(entry.Sequence, entry);
+        }
 
-    public bool IsReplaying => journal.Find(string.Empty, _sequence) is not null;
+        _replaying = _history.Count > 0;
+    }
+
+    public string InstanceId { get; }
+
+    public bool IsReplaying => _replaying;
 
     /// <summary>
-    /// Like Durable's clock, time moves only as recorded events arrive: the start, then the latest completed
-    /// call the workflow has seen. So a first run and a resumed run compute the same timer deadlines.
+    /// Like Durable's clock, time moves only as events arrive: the start, then each completion the workflow sees.
+    /// So a first run and a resumed run compute the same timer deadlines.
     /// </summary>
-    public DateTime CurrentUtcDateTime => new(Math.Max(_startedAt.Ticks, Interlocked.Read(ref _observedTicks)), DateTimeKind.Utc);
+    public DateTime CurrentUtcDateTime => _now;
 
     public object? CustomStatus { get; private set; }
 
@@ -32,19 +59,21 @@ internal sealed class JournaledContext(string instanceId, Journal journal, CallR
 
     public Action<object?>? StatusChanged { get; init; }
 
+    public Exception? Fault { get; private set; }
+
     public Task<TResult> CallActivityAsync<TResult>(string name, object? input, RetryPolicy? retry = null) =>
-        CallAsync<TResult>(JournalEntry.Activity, name, input, ct => runner!.RunActivityAsync(name, input, retry, ct));
+        Call<TResult>(JournalEntry.Activity, name, input, ct => _runner!.RunActivityAsync(name, input, retry, ct));
 
     public Task<TResult> CallSubOrchestratorAsync<TResult>(string name, string instanceId, object? input) =>
-        CallAsync<TResult>(JournalEntry.SubOrchestration, name, input, _ => runner!.RunOrchestrationAsync(name, instanceId, input!));
+        Call<TResult>(JournalEntry.SubOrchestration, name, input, _ => _runner!.RunOrchestrationAsync(name, instanceId, input!));
 
     public Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken) =>
-        CallAsync<bool>(JournalEntry.Timer, "timer", fireAt, async ct =>
+        Call<bool>(JournalEntry.Timer, "timer", fireAt, async ct =>
         {
-            var wait = fireAt - time.GetUtcNow().UtcDateTime;
+            var wait = fireAt - _time.GetUtcNow().UtcDateTime;
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, time, ct);
+                await Task.Delay(wait, _time, ct);
             }
 
             return true;
@@ -57,61 +86,117 @@ internal sealed class JournaledContext(string instanceId, Journal journal, CallR
     }
 
     public ILogger CreateReplaySafeLogger(string categoryName) =>
-        runner is null ? NullLogger.Instance : new ReplaySafeLogger(this, (loggers ?? NullLoggerFactory.Instance).CreateLogger(categoryName));
+        _runner is null ? NullLogger.Instance : new ReplaySafeLogger(this, (_loggers ?? NullLoggerFactory.Instance).CreateLogger(categoryName));
 
-    private async Task<TResult> CallAsync<TResult>(string kind, string name, object? input, Func<CancellationToken, Task<object?>> live)
+    /// <summary>Runs (or replays) the orchestration on this instance's own loop and returns its result.</summary>
+    public Task<object> RunAsync(Func<IWorkflowContext, object, Task<object>> orchestration, object input) =>
+        _loop.RunAsync(() => orchestration(this, input), this, _runner?.CancellationToken ?? CancellationToken.None);
+
+    Action? WorkflowLoop.IEventSource.NextRecorded()
+    {
+        if (_history.TryDequeue(out var entry))
+        {
+            return () => Deliver(entry);
+        }
+
+        _replaying = false;
+        return null;
+    }
+
+    Exception? WorkflowLoop.IEventSource.Stalled() => _runner is not null ? null : new NonDeterministicWorkflowException(
+        $"{InstanceId}: the history ends while the workflow still waits for call #{string.Join(", #", _waiting.Keys.Order())}.");
+
+    private Task<TResult> Call<TResult>(string kind, string name, object? input, Func<CancellationToken, Task<object?>> live)
     {
         var sequence = _sequence++;
         var inputJson = JsonSerializer.Serialize(input, Journal.Json);
-        if (journal.Find(string.Empty, sequence) is { } recorded)
+        var call = new TaskCompletionSource<TResult>();
+        if (_recorded.TryGetValue(sequence, out var recorded))
         {
             if (recorded.Kind != kind || recorded.Name != name || recorded.Input != inputJson)
             {
-                throw new NonDeterministicWorkflowException(
+                Fault ??= new NonDeterministicWorkflowException(
                     $"{InstanceId} call #{sequence}: the history has {recorded.Kind} '{recorded.Name}' with input {Shorten(recorded.Input)}, " +
                     $"but the workflow now asks for {kind} '{name}' with input {Shorten(inputJson)}.");
+                return call.Task;
             }
-
-            return Deliver<TResult>(recorded);
         }
-
-        if (runner is null)
+        else if (_runner is null)
         {
-            throw new NonDeterministicWorkflowException($"{InstanceId} call #{sequence}: the workflow asks for {kind} '{name}', but the history ends before it.");
+            Fault ??= new NonDeterministicWorkflowException($"{InstanceId} call #{sequence}: the workflow asks for {kind} '{name}', but the history ends before it.");
+            return call.Task;
+        }
+        else
+        {
+            StartLive(sequence, kind, name, inputJson, live, _runner.CancellationToken);
         }
 
-        JournalEntry entry;
-        try
-        {
-            // A round trip through JSON, as Durable's data converter does: no activity shares the workflow's objects.
-            var result = await live(runner.CancellationToken);
-            entry = new JournalEntry(sequence, kind, name, inputJson, JsonSerializer.Serialize(result, Journal.Json), null, null, time.GetUtcNow().UtcDateTime);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !runner.CancellationToken.IsCancellationRequested)
-        {
-            var failure = e as ActivityFailedException;
-            entry = new JournalEntry(sequence, kind, name, inputJson, null, failure?.ErrorType ?? e.GetType().FullName, e.Message, time.GetUtcNow().UtcDateTime);
-        }
-
-        journal.Append(entry);
-        return Deliver<TResult>(entry);
+        _waiting[sequence] = entry => Complete(call, entry);
+        return call.Task;
     }
 
-    private TResult Deliver<TResult>(JournalEntry entry)
-    {
-        long seen;
-        do
-        {
-            seen = Interlocked.Read(ref _observedTicks);
-        }
-        while (entry.Time.Ticks > seen && Interlocked.CompareExchange(ref _observedTicks, entry.Time.Ticks, seen) != seen);
+    private void StartLive(int sequence, string kind, string name, string inputJson, Func<CancellationToken, Task<object?>> live, CancellationToken stopping) =>
+        _ = Task.Run(() => live(stopping), CancellationToken.None).ContinueWith(
+            done =>
+            {
+                var error = done.IsCanceled ? new OperationCanceledException() : done.Exception?.InnerException;
+                if (error is OperationCanceledException && stopping.IsCancellationRequested)
+                {
+                    return; // The process is stopping: nothing more is journaled, as after a kill.
+                }
 
+                _loop.Raise(() =>
+                {
+                    // A round trip through JSON, as Durable's data converter does: no activity shares the workflow's objects.
+                    var now = _time.GetUtcNow().UtcDateTime;
+                    var entry = error is null
+                        ? new JournalEntry(sequence, kind, name, inputJson, JsonSerializer.Serialize(done.Result, Journal.Json), null, null, now)
+                        : new JournalEntry(sequence, kind, name, inputJson, null, (error as ActivityFailedException)?.ErrorType ?? error.GetType().FullName, error.Message, now);
+                    _journal.Append(entry);
+                    Deliver(entry);
+                });
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private void Deliver(JournalEntry entry)
+    {
+        if (entry.Time > _now)
+        {
+            _now = entry.Time;
+        }
+
+        if (!_waiting.Remove(entry.Sequence, out var complete))
+        {
+            Fault ??= new NonDeterministicWorkflowException(
+                $"{InstanceId}: the history has {entry.Kind} '{entry.Name}' (call #{entry.Sequence}) ending here, but the workflow never asked for it.");
+            return;
+        }
+
+        complete(entry);
+    }
+
+    private static void Complete<TResult>(TaskCompletionSource<TResult> call, JournalEntry entry)
+    {
         if (entry.ErrorType is not null)
         {
-            throw new ActivityFailedException(entry.Name, entry.ErrorType, entry.ErrorMessage ?? "failed");
+            call.SetException(new ActivityFailedException(entry.Name, entry.ErrorType, entry.ErrorMessage ?? "failed"));
+            return;
         }
 
-        return JsonSerializer.Deserialize<TResult>(entry.Result ?? "null", Journal.Json)!;
+        TResult result;
+        try
+        {
+            result = JsonSerializer.Deserialize<TResult>(entry.Result ?? "null", Journal.Json)!;
+        }
+        catch (JsonException e)
+        {
+            call.SetException(e);
+            return;
+        }
+
+        call.SetResult(result);
     }
 
     private static string Shorten(string? json) => json is null ? "(none)" : json.Length <= 200 ? json : json[..200] + "…";

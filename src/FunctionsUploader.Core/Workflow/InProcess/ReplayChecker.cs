@@ -19,7 +19,7 @@ public static class ReplayChecker
         var input = JsonSerializer.Deserialize(started.Input!, inputType, Journal.Json)!;
         var context = new JournaledContext("replay", journal, runner: null, TimeProvider.System, loggers: null);
 
-        var result = await run(context, input);
+        var result = await context.RunAsync(run, input);
 
         var calls = journal.Entries.Count(e => e.Kind is not (JournalEntry.Started or JournalEntry.Completed));
         if (calls != context.CallsMade)
