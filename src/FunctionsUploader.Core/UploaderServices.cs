@@ -29,7 +29,8 @@ public static class UploaderServices
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(Section);
         services.AddOptions<IntakeOptions>().Bind(section).Validate(o => o.Routes.All(r => r.Vendors.Count > 0), "Every route (Uploader:Routes:N) names at least one vendor.").ValidateOnStart();
-        services.AddOptions<WorkflowSettings>().Bind(section.GetSection("Workflow"));
+        services.AddOptions<WorkflowSettings>().Bind(section.GetSection("Workflow")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowSettings>, WorkflowSettingsValidation>());
         services.AddOptions<JobStoreOptions>().Bind(section.GetSection("JobStore"));
 
         services.TryAddSingleton(TimeProvider.System);
@@ -44,7 +45,6 @@ public static class UploaderServices
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value,
             vendors,
             sp.GetRequiredService<IOptions<WorkflowSettings>>().Value));
-        services.TryAddTransient<UploadStarter>();
         services.TryAddSingleton(sp => new VendorConnectors(sp, vendors));
         services.AddOptions<TransferOptions>().Bind(section.GetSection("Transfer")).ValidateDataAnnotations().ValidateOnStart();
         AddVendors(services, section.GetSection("Vendors"));
@@ -165,4 +165,11 @@ public sealed record CatalogEntry(ActivityRegistration Registration, Type Implem
             }
         } }, typeof(TActivity));
     }
+}
+
+/// <summary>Refuses unusable workflow settings when the app starts, naming each setting, instead of failing jobs later.</summary>
+internal sealed class WorkflowSettingsValidation : IValidateOptions<WorkflowSettings>
+{
+    public ValidateOptionsResult Validate(string? name, WorkflowSettings options) =>
+        options.Problems($"{UploaderServices.Section}:Workflow") is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

@@ -107,6 +107,10 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
         {
             problems.Add($"no route matches this path and neither a sidecar ({blobName}{UploadInstructions.SidecarSuffix}) nor the request names a vendor");
         }
+        else if (requested.Count == 0)
+        {
+            problems.Add("the list of vendors is empty: name at least one vendor");
+        }
 
         var chosen = ChooseVendors(requested ?? [], vendors, problems);
         CheckJobId(instructions?.JobId, problems);

@@ -54,6 +54,39 @@ public sealed record WorkflowSettings
     public TimeSpan ProcessingTimeout { get; init; } = TimeSpan.FromHours(6);
 
     public WorkflowRetryOptions Retry { get; init; } = new();
+
+    /// <summary>What makes these settings unusable, by setting name under <paramref name="section"/> (e.g. "Uploader:Workflow").</summary>
+    public IReadOnlyList<string> Problems(string section)
+    {
+        var problems = new List<string>();
+        if (CopyWindow < 1)
+        {
+            problems.Add($"{section}:CopyWindow must be at least 1 (it is {CopyWindow}).");
+        }
+
+        if (BatchesPerSubOrchestration < 1)
+        {
+            problems.Add($"{section}:BatchesPerSubOrchestration must be at least 1 (it is {BatchesPerSubOrchestration}).");
+        }
+
+        if (BatchBytes < 1)
+        {
+            problems.Add($"{section}:BatchBytes must be at least 1 (it is {BatchBytes}).");
+        }
+
+        if (ProcessingPollInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{section}:ProcessingPollInterval must be longer than zero (it is {ProcessingPollInterval}).");
+        }
+
+        if (ProcessingTimeout < TimeSpan.Zero)
+        {
+            problems.Add($"{section}:ProcessingTimeout must not be negative (it is {ProcessingTimeout}).");
+        }
+
+        problems.AddRange(Retry.Problems($"{section}:Retry"));
+        return problems;
+    }
 }
 
 /// <summary>The orchestration's input: one file to one vendor.</summary>

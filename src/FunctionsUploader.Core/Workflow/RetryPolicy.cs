@@ -7,6 +7,30 @@ namespace FunctionsUploader.Workflow;
 /// </summary>
 public sealed record RetryPolicy(int MaxAttempts, TimeSpan FirstInterval, double BackoffCoefficient, TimeSpan MaxInterval)
 {
+    /// <summary>What makes this policy unusable (Durable refuses such a policy when the orchestration runs), by setting name under <paramref name="path"/>.</summary>
+    public IEnumerable<string> Problems(string path)
+    {
+        if (MaxAttempts < 1)
+        {
+            yield return $"{path}:MaxAttempts must be at least 1 (it is {MaxAttempts}).";
+        }
+
+        if (FirstInterval <= TimeSpan.Zero)
+        {
+            yield return $"{path}:FirstInterval must be longer than zero (it is {FirstInterval}).";
+        }
+
+        if (!(BackoffCoefficient >= 1))
+        {
+            yield return $"{path}:BackoffCoefficient must be at least 1 (it is {BackoffCoefficient.ToString(CultureInfo.InvariantCulture)}).";
+        }
+
+        if (MaxInterval < FirstInterval)
+        {
+            yield return $"{path}:MaxInterval ({MaxInterval}) must not be shorter than FirstInterval ({FirstInterval}).";
+        }
+    }
+
     /// <summary>The wait before attempt <paramref name="attempt"/> (2 = the first retry).</summary>
     public TimeSpan DelayBefore(int attempt)
     {
@@ -29,10 +53,16 @@ public sealed class WorkflowRetryOptions
 
     public RetryPolicy Archive { get; set; } = new(8, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(5));
 
+    private IEnumerable<(string Name, RetryPolicy Policy)> Named =>
+        [(nameof(Prepare), Prepare), (nameof(CopyBatch), CopyBatch), (nameof(Commit), Commit), (nameof(Finish), Finish), (nameof(Archive), Archive)];
+
+    /// <summary>What makes any policy unusable, by setting name under <paramref name="prefix"/>.</summary>
+    public IEnumerable<string> Problems(string prefix) => Named.SelectMany(p => p.Policy.Problems($"{prefix}:{p.Name}"));
+
     /// <summary>The policies as settings under <paramref name="prefix"/> (e.g. "Uploader:Workflow:Retry").</summary>
     public IEnumerable<KeyValuePair<string, string?>> AsSettings(string prefix)
     {
-        foreach (var (name, policy) in new[] { (nameof(Prepare), Prepare), (nameof(CopyBatch), CopyBatch), (nameof(Commit), Commit), (nameof(Finish), Finish), (nameof(Archive), Archive) })
+        foreach (var (name, policy) in Named)
         {
             yield return new($"{prefix}:{name}:MaxAttempts", policy.MaxAttempts.ToString(CultureInfo.InvariantCulture));
             yield return new($"{prefix}:{name}:FirstInterval", policy.FirstInterval.ToString("c", CultureInfo.InvariantCulture));

@@ -42,6 +42,8 @@ public sealed class BadInputTests(JobWorld world) : IClassFixture<JobWorld>, IDi
         { "title too long", Entry.Event, "mv/a.mp4", 10, "{\"title\":\"" + new string('x', 501) + "\"}", null, "at most 500 are allowed" },
         { "path traversal in the source", Entry.Request, "mv/a.mp4", 10, "{\"source\":\"mv/../secrets.mp4\",\"vendors\":[\"mediavalet\"]}", null, "path traversal is not allowed" },
         { "source missing", Entry.Request, "mv/a.mp4", 10, "{\"source\":\"mv/none.mp4\",\"vendors\":[\"mediavalet\"]}", null, "the file does not exist in the staging container" },
+        { "empty vendor list in a request", Entry.Request, "mv/a.mp4", 10, "{\"source\":\"mv/a.mp4\",\"vendors\":[]}", null, "the list of vendors is empty" },
+        { "empty vendor list in a sidecar", Entry.Event, "loose/a.mp4", 10, "{\"vendors\":[]}", null, "the list of vendors is empty" },
         { "request without a source", Entry.Request, "mv/a.mp4", 10, "{\"vendors\":[\"mediavalet\"]}", null, "field 'source' is required" },
         { "empty file to Picovico", Entry.Event, "pv/empty.mp4", 0, "{\"vendors\":[\"picovico\"]}", null, "empty" },
         { "empty file to Prepr", Entry.Event, "pr/empty.mp4", 0, "{\"vendors\":[\"prepr\"]}", null, "empty" },

@@ -42,7 +42,9 @@ public sealed class SampleSettingsTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(SampleValues().Select(v => new KeyValuePair<string, string?>(v.Key.Replace("__", ":", StringComparison.Ordinal), v.Value)))
             .Build();
-        using var services = new ServiceCollection().AddLogging().AddUploader(configuration).BuildServiceProvider();
+        // As the Functions host builds it in Development (func start): every registration resolvable, scopes checked.
+        using var services = new ServiceCollection().AddLogging().AddUploader(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var connectors = services.GetRequiredService<VendorConnectors>();
         Assert.Equal(["mediavalet", "panopto", "picovico", "prepr"], connectors.Names);
@@ -51,6 +53,32 @@ public sealed class SampleSettingsTests
         Assert.Equal("mediavalet/", Assert.Single(intake.Routes).Prefix);
         Assert.Equal(TimeSpan.FromSeconds(30), services.GetRequiredService<IOptions<WorkflowSettings>>().Value.ProcessingPollInterval);
         Assert.Equal(8, services.GetRequiredService<IOptions<WorkflowSettings>>().Value.Retry.Archive.MaxAttempts);
+    }
+
+    [Fact]
+    public void Unusable_workflow_settings_are_refused_at_start_naming_each_setting()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Uploader:Workflow:CopyWindow"] = "0",
+                ["Uploader:Workflow:Retry:CopyBatch:BackoffCoefficient"] = "0.5",
+                ["Uploader:Workflow:Retry:Commit:MaxAttempts"] = "0",
+                ["Uploader:Workflow:Retry:Archive:MaxInterval"] = "00:00:01",
+            })
+            .Build();
+        using var services = new ServiceCollection().AddUploader(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<WorkflowSettings>>().Value);
+
+        Assert.Equal(
+            [
+                "Uploader:Workflow:CopyWindow must be at least 1 (it is 0).",
+                "Uploader:Workflow:Retry:CopyBatch:BackoffCoefficient must be at least 1 (it is 0.5).",
+                "Uploader:Workflow:Retry:Commit:MaxAttempts must be at least 1 (it is 0).",
+                "Uploader:Workflow:Retry:Archive:MaxInterval (00:00:01) must not be shorter than FirstInterval (00:00:05).",
+            ],
+            error.Failures);
     }
 
     [Fact]
