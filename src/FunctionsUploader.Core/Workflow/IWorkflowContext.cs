@@ -57,8 +57,8 @@ public sealed class ActivityFailedException : Exception
         ErrorType = innerException?.GetType().FullName ?? string.Empty;
     }
 
-    public ActivityFailedException(string activityName, string errorType, string message)
-        : base(message)
+    public ActivityFailedException(string activityName, string errorType, string message, Exception? innerException = null)
+        : base(message, innerException)
     {
         ActivityName = activityName;
         ErrorType = errorType;

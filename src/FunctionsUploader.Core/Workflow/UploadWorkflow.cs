@@ -161,7 +161,15 @@ public static class TransferWorkflow
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(slice);
-        return await CopyBatchesAsync(context, slice, status: null);
+        try
+        {
+            return await CopyBatchesAsync(context, slice, status: null);
+        }
+        catch (ActivityFailedException e) when (e.IsPermanent)
+        {
+            // Durable reports a child's failure by the type the child threw: keep "permanent" visible to the parent.
+            throw new PermanentFailureException(e.Message);
+        }
     }
 
     /// <summary>

@@ -335,6 +335,26 @@ public sealed class UploadWorkflowTests : IDisposable
         await VerifyReplaysAsync();
     }
 
+    [Fact]
+    public async Task A_permanent_failure_inside_a_transfer_slice_reaches_the_job_as_permanent()
+    {
+        _activities.Prepare = _ => new PreparedUpload(1200, 12, 12, true, "sliced", false, null);
+        _activities.CopyBatch = r => r.Batch == 6
+            ? throw new PermanentFailureException("Part 7 was refused by the vendor: 400 part too small")
+            : Task.FromResult(new BatchCopied(r.Batch, 1, 100));
+
+        var result = await Runner().RunAsync(ScriptedActivities.Job("job-sliced", new WorkflowSettings { BatchesPerSubOrchestration = 4, Retry = WorkflowRetryOptions.Fast() }));
+
+        Assert.Equal(UploadOutcome.Failed, result.Outcome);
+        Assert.Equal(ActivityNames.CopyBatch, result.Failure!.Step);
+        Assert.True(result.Failure.Permanent, "a refusal inside a sub-orchestration is still permanent");
+        Assert.Contains("Part 7 was refused", result.Failure.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, _activities.Count($"{ActivityNames.CopyBatch}:6"));
+        Assert.Equal(0, _activities.Count($"{ActivityNames.CopyBatch}:8"));
+        Assert.Equal(1, _activities.Count(ActivityNames.Compensate));
+        await VerifyReplaysAsync();
+    }
+
     private InProcessRunner Runner() => new(new EmptyServices(), _activities.Registrations(), _journals);
 
     private async Task VerifyReplaysAsync() => Assert.True(await ReplayChecker.VerifyDirectoryAsync(_journals) > 0);

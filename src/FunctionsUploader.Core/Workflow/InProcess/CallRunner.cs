@@ -70,7 +70,9 @@ internal sealed class CallRunner(
 
             if (journal.FindKind(JournalEntry.Completed) is { } completed)
             {
-                return JsonSerializer.Deserialize(completed.Result ?? "null", orchestration.Output, Journal.Json);
+                return completed.ErrorType is not null
+                    ? throw new ActivityFailedException(name, completed.ErrorType, completed.ErrorMessage ?? "failed")
+                    : JsonSerializer.Deserialize(completed.Result ?? "null", orchestration.Output, Journal.Json);
             }
 
             Logs.JobResumed(loggers.CreateLogger<CallRunner>(), instanceId, journal.Entries.Count - 1);
@@ -82,7 +84,20 @@ internal sealed class CallRunner(
 
         var copy = JsonSerializer.Deserialize(inputJson, orchestration.Input, Journal.Json)!;
         var context = new JournaledContext(instanceId, journal, this, time, loggers) { StatusChanged = statusChanged };
-        var result = await context.RunAsync(orchestration.Run, copy);
+        object result;
+        try
+        {
+            result = await context.RunAsync(orchestration.Run, copy);
+        }
+        catch (Exception e) when (e is not NonDeterministicWorkflowException && !(e is OperationCanceledException && CancellationToken.IsCancellationRequested))
+        {
+            // As Durable records a failed instance: the type the orchestration threw and its message. That is what a
+            // parent sees, now or when it asks again after a restart.
+            var failure = new ActivityFailedException(name, e.GetType().FullName!, e.Message, e);
+            journal.Append(new JournalEntry(-1, JournalEntry.Completed, name, null, null, failure.ErrorType, failure.Message, time.GetUtcNow().UtcDateTime));
+            throw failure;
+        }
+
         journal.Append(new JournalEntry(-1, JournalEntry.Completed, name, null, JsonSerializer.Serialize(result, Journal.Json), null, null, time.GetUtcNow().UtcDateTime));
         return result;
     }

@@ -19,7 +19,27 @@ public static class ReplayChecker
         var input = JsonSerializer.Deserialize(started.Input!, inputType, Journal.Json)!;
         var context = new JournaledContext("replay", journal, runner: null, TimeProvider.System, loggers: null);
 
-        var result = await context.RunAsync(run, input);
+        object? result = null;
+        Exception? thrown = null;
+        try
+        {
+            result = await context.RunAsync(run, input);
+        }
+        catch (Exception e) when (e is not NonDeterministicWorkflowException)
+        {
+            thrown = e;
+        }
+
+        var completed = journal.FindKind(JournalEntry.Completed);
+        if (completed?.ErrorType is not null || thrown is not null)
+        {
+            var replayed = thrown is null ? "success" : $"{thrown.GetType().FullName}: {thrown.Message}";
+            var recorded = completed?.ErrorType is null ? "success" : $"{completed.ErrorType}: {completed.ErrorMessage}";
+            if (replayed != recorded)
+            {
+                throw new NonDeterministicWorkflowException($"Replay ended in {replayed}, but the history recorded {recorded}.");
+            }
+        }
 
         var calls = journal.Entries.Count(e => e.Kind is not (JournalEntry.Started or JournalEntry.Completed));
         if (calls != context.CallsMade)
@@ -27,7 +47,11 @@ public static class ReplayChecker
             throw new NonDeterministicWorkflowException($"The history has {calls} calls, but the workflow made {context.CallsMade} on replay.");
         }
 
-        var completed = journal.FindKind(JournalEntry.Completed);
+        if (thrown is not null)
+        {
+            return;
+        }
+
         var resultJson = JsonSerializer.Serialize(result, Journal.Json);
         if (completed is not null && completed.Result != resultJson)
         {
