@@ -8,6 +8,8 @@ namespace FunctionsUploader.Activities;
 /// <summary>
 /// Step 2, fanned out: copy one batch of parts from the source to the vendor's target and keep the receipts in the
 /// job store. Parts the target already holds are skipped, so a batch run again after a crash resends only the rest.
+/// A job cancelled from outside stops its batches: before they start, and while they run (checked every
+/// <see cref="WorkflowSettings.CancelCheckInterval"/>).
 /// </summary>
 public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents, VendorConnectors connectors, TransferEngine engine)
     : IActivity<CopyBatchRequest, BatchCopied>
@@ -23,18 +25,56 @@ public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents
             throw new PermanentFailureException($"Job {job.JobId} has batches 0 to {batches.Count - 1}, not {input.Batch}.");
         }
 
+        if (await documents.CancelledAsync(job.JobId, cancellationToken) is { } reason)
+        {
+            throw Cancelled(job, reason);
+        }
+
         var batch = batches[input.Batch];
         var source = await sources.OpenAsync(job.Source, cancellationToken);
         var target = connectors.Get(job.Vendor).CreateTarget(session);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = WatchForCancellationAsync(job, stop);
         try
         {
-            var receipts = await engine.CopyPartsAsync(source, target, batch, cancellationToken: cancellationToken);
-            await documents.SaveReceiptsAsync(job.JobId, new BatchReceipts(input.Batch, receipts), cancellationToken);
+            var receipts = await engine.CopyPartsAsync(source, target, batch, cancellationToken: stop.Token);
+            await documents.SaveReceiptsAsync(job.JobId, new BatchReceipts(input.Batch, receipts), stop.Token);
             return new BatchCopied(input.Batch, receipts.Count, receipts.Sum(r => r.Length));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Only the watch cancels stop on its own: the job was cancelled from outside.
+            throw Cancelled(job, await watch ?? "cancelled");
         }
         finally
         {
+            await stop.CancelAsync();
+            await watch;
             (target as IDisposable)?.Dispose();
+        }
+    }
+
+    private static PermanentFailureException Cancelled(UploadJob job, string reason) =>
+        new($"Job {job.JobId} was cancelled ({reason}); this batch stopped copying.");
+
+    /// <summary>Polls the job's cancellation mark until <paramref name="stop"/> fires; cancels it when the mark appears, and returns the reason.</summary>
+    private async Task<string?> WatchForCancellationAsync(UploadJob job, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(job.Settings.CancelCheckInterval, stop.Token);
+                if (await documents.CancelledAsync(job.JobId, stop.Token) is { } reason)
+                {
+                    await stop.CancelAsync();
+                    return reason;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 }

@@ -3,10 +3,11 @@ using FunctionsUploader.Workflow;
 namespace FunctionsUploader.Activities;
 
 /// <summary>
-/// A job cancelled from outside (the HTTP API, after terminating its orchestration): the same compensation and
-/// archive to failed/ that a failed job gets, with the reason "cancelled".
+/// A job cancelled from outside (the HTTP API, after terminating its orchestration): first a mark in the job store
+/// that copy activities still queued or running obey (terminating an orchestration does not stop its activities),
+/// then the same compensation and archive to failed/ that a failed job gets, with the reason given.
 /// </summary>
-public sealed class JobCancellation(CompensateActivity compensate, ArchiveActivity archive)
+public sealed class JobCancellation(JobDocuments documents, CompensateActivity compensate, ArchiveActivity archive)
 {
     public const string Step = "Cancel";
 
@@ -14,6 +15,7 @@ public sealed class JobCancellation(CompensateActivity compensate, ArchiveActivi
     {
         ArgumentNullException.ThrowIfNull(job);
         var failure = new FailureReport(Step, reason, Permanent: true);
+        await documents.MarkCancelledAsync(job.JobId, reason, cancellationToken);
         await compensate.RunAsync(new CompensateRequest(job, failure), cancellationToken);
         return await archive.RunAsync(new ArchiveRequest(job, failure), cancellationToken);
     }

@@ -13,6 +13,9 @@ public sealed record PreparedFile(string FileName, string ContentType, long Size
     public UploadOpening Opening(UploadJob job) => new(job.JobId, FileName, Size, SourceMd5, ContentType, job.Details);
 }
 
+/// <summary>The mark a cancellation leaves in the job store.</summary>
+public sealed record JobCancelled(string Reason);
+
 /// <summary>A batch's part receipts, as the copy activity left them.</summary>
 public sealed record BatchReceipts(int Batch, IReadOnlyList<PartReceipt> Receipts);
 
@@ -21,6 +24,7 @@ public sealed class JobDocuments(IJobStore store)
 {
     private const string SessionName = "session";
     private const string FileName = "file";
+    private const string CancelledName = "cancelled";
 
     public Task<VendorSession?> SessionAsync(string jobId, CancellationToken cancellationToken) =>
         store.GetAsync<VendorSession>(jobId, SessionName, cancellationToken);
@@ -33,6 +37,14 @@ public sealed class JobDocuments(IJobStore store)
 
     public Task SaveFileAsync(string jobId, PreparedFile file, CancellationToken cancellationToken) =>
         store.PutAsync(jobId, FileName, file, cancellationToken);
+
+    /// <summary>Marks the job cancelled, so copy activities still queued or running stop instead of writing on.</summary>
+    public Task MarkCancelledAsync(string jobId, string reason, CancellationToken cancellationToken) =>
+        store.PutAsync(jobId, CancelledName, new JobCancelled(reason), cancellationToken);
+
+    /// <summary>Why the job was cancelled from outside, or null while it was not.</summary>
+    public async Task<string?> CancelledAsync(string jobId, CancellationToken cancellationToken) =>
+        (await store.GetAsync<JobCancelled>(jobId, CancelledName, cancellationToken))?.Reason;
 
     public Task SaveReceiptsAsync(string jobId, BatchReceipts receipts, CancellationToken cancellationToken) =>
         store.PutAsync(jobId, $"batch-{receipts.Batch}", receipts, cancellationToken);

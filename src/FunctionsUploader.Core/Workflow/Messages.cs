@@ -53,6 +53,9 @@ public sealed record WorkflowSettings
 
     public TimeSpan ProcessingTimeout { get; init; } = TimeSpan.FromHours(6);
 
+    /// <summary>How often a running copy batch looks for a cancellation from outside (the cancel API).</summary>
+    public TimeSpan CancelCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     public WorkflowRetryOptions Retry { get; init; } = new();
 
     /// <summary>What makes these settings unusable, by setting name under <paramref name="section"/> (e.g. "Uploader:Workflow").</summary>
@@ -77,6 +80,11 @@ public sealed record WorkflowSettings
         if (ProcessingPollInterval <= TimeSpan.Zero)
         {
             problems.Add($"{section}:ProcessingPollInterval must be longer than zero (it is {ProcessingPollInterval}).");
+        }
+
+        if (CancelCheckInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{section}:CancelCheckInterval must be longer than zero (it is {CancelCheckInterval}).");
         }
 
         if (ProcessingTimeout < TimeSpan.Zero)
