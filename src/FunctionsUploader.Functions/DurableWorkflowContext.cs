@@ -35,10 +35,7 @@ internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) :
         }
         catch (TaskFailedException e)
         {
-            throw new ActivityFailedException(name, e.FailureDetails.ErrorType, e.FailureDetails.ErrorMessage);
-        }
-        catch (SubOrchestrationFailedException e)
-        {
+            // The worker reports a failed child as TaskFailedException too (TaskOrchestrationContextWrapper).
             throw new ActivityFailedException(name, e.FailureDetails.ErrorType, e.FailureDetails.ErrorMessage);
         }
     }

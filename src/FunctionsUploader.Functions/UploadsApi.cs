@@ -3,7 +3,9 @@ using FunctionsUploader.Intake;
 using FunctionsUploader.Workflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Grpc.Core;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,7 +50,7 @@ public static class UploadsApi
         FunctionContext context)
     {
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, context.CancellationToken);
-        if (instance is null)
+        if (instance is null || instance.Name != OrchestrationNames.Upload)
         {
             return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
         }
@@ -74,7 +76,7 @@ public static class UploadsApi
         FunctionContext context)
     {
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, context.CancellationToken);
-        if (instance is null)
+        if (instance is null || instance.Name != OrchestrationNames.Upload)
         {
             return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
         }
@@ -84,7 +86,24 @@ public static class UploadsApi
             return Problem(StatusCodes.Status409Conflict, $"Upload job '{id}' has already finished ({instance.RuntimeStatus}).");
         }
 
-        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Recursive = true }, context.CancellationToken);
+        try
+        {
+            await client.TerminateInstanceAsync(id, context.CancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+        {
+            return Problem(StatusCodes.Status409Conflict, $"Upload job '{id}' finished while it was being cancelled.");
+        }
+
+        // The host ignores a recursive terminate: end the transfer slices one by one. Their running copy batches
+        // stop on the job's cancellation mark, which JobCancellation sets before it compensates.
+        await foreach (var slice in client.GetAllInstancesAsync(new OrchestrationQuery(
+            Statuses: [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+            InstanceIdPrefix: UploadWorkflow.TransferInstancePrefix(id))))
+        {
+            await client.TerminateInstanceAsync(slice.InstanceId, context.CancellationToken);
+        }
+
         var job = instance.ReadInputAs<UploadJob>()!;
         var archived = await context.InstanceServices.GetRequiredService<JobCancellation>().CancelAsync(job, "Cancelled by an API request.", context.CancellationToken);
         return new AcceptedResult(StatusUri(request, id), new { jobId = id, cancelled = true, archivedTo = archived.Destination });
@@ -98,7 +117,7 @@ public static class UploadsApi
         FunctionContext context)
     {
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: false, context.CancellationToken);
-        if (instance is null)
+        if (instance is null || instance.Name != OrchestrationNames.Upload)
         {
             return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
         }
@@ -108,7 +127,13 @@ public static class UploadsApi
             return Problem(StatusCodes.Status409Conflict, $"Upload job '{id}' is still {instance.RuntimeStatus}; cancel it before purging its history.");
         }
 
-        await client.PurgeInstanceAsync(id, new PurgeInstanceOptions(Recursive: true), context.CancellationToken);
+        // Recursive purge is not supported (PurgeInstanceOptions says so): purge the transfer slices by id prefix.
+        await client.PurgeInstanceAsync(id, context.CancellationToken);
+        await foreach (var slice in client.GetAllInstancesAsync(new OrchestrationQuery(InstanceIdPrefix: UploadWorkflow.TransferInstancePrefix(id))))
+        {
+            await client.PurgeInstanceAsync(slice.InstanceId, context.CancellationToken);
+        }
+
         return new NoContentResult();
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FunctionsUploader.Workflow;
 
 /// <summary>
@@ -70,6 +72,11 @@ public static class UploadWorkflow
         }
     }
 
+    /// <summary>What the instance ids of a job's transfer slices start with (hosts find and end them by it).</summary>
+    public static string TransferInstancePrefix(string jobId) => $"{jobId}:transfer:";
+
+    private static string TransferInstanceId(string jobId, int slice) => TransferInstancePrefix(jobId) + slice.ToString(CultureInfo.InvariantCulture);
+
     private static async Task<UploadStatus> TransferAsync(IWorkflowContext context, UploadJob job, PreparedUpload prepared, UploadStatus status)
     {
         var perSlice = Math.Max(1, job.Settings.BatchesPerSubOrchestration);
@@ -85,7 +92,7 @@ public static class UploadWorkflow
         {
             var slice = new TransferSlice(job, first, Math.Min(perSlice, prepared.BatchCount - first), prepared.ParallelBatches);
             var done = await context.CallSubOrchestratorAsync<TransferProgress>(
-                OrchestrationNames.Transfer, $"{job.JobId}:transfer:{first / perSlice}", slice);
+                OrchestrationNames.Transfer, TransferInstanceId(job.JobId, first / perSlice), slice);
             status = status with { BytesDone = status.BytesDone + done.Bytes, PartsDone = status.PartsDone + done.Parts };
             context.SetCustomStatus(status);
         }
