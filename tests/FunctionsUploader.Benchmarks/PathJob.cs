@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
@@ -34,6 +35,7 @@ internal sealed record PathJob(
     {
         using var meter = new ProcessMeter();
         await (this with { SourceBlob = warmUpBlob, DestinationKey = DestinationKey + ".warm-up" }).MoveAsync(Stopwatch.StartNew());
+        var jit = JitInfo.GetCompilationTime();
         var socketBytes = await meter.SocketBytesAsync();
         var fileBytes = ProcessMeter.FileBytes();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -47,7 +49,8 @@ internal sealed record PathJob(
             ProcessMeter.PeakResidentBytes(),
             await meter.SocketBytesAsync() - socketBytes,
             ProcessMeter.FileBytes() - fileBytes,
-            cpu.TotalSeconds);
+            cpu.TotalSeconds,
+            (JitInfo.GetCompilationTime() - jit).TotalSeconds);
     }
 
     /// <summary>Moves the source along the path; returns how long the commit took.</summary>
@@ -166,8 +169,12 @@ internal sealed record PathJob(
     }
 }
 
-/// <summary>What one run of one path measured. Time covers the transfer and its commit, not start-up or warm-up.</summary>
-internal sealed record PathResult(double Seconds, double CommitSeconds, long PeakResidentBytes, long SocketBytes, long FileBytes, double CpuSeconds)
+/// <summary>
+/// What one run of one path measured. Time covers the transfer and its commit, not start-up or warm-up. JitSeconds: the
+/// time the JIT spent inside the measurement (tiered recompilation of code the small warm-up did not make hot); part of
+/// CpuSeconds, though a long-running worker would have paid it long before.
+/// </summary>
+internal sealed record PathResult(double Seconds, double CommitSeconds, long PeakResidentBytes, long SocketBytes, long FileBytes, double CpuSeconds, double JitSeconds)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 

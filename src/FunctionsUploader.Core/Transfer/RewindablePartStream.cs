@@ -5,8 +5,11 @@ namespace FunctionsUploader.Transfer;
 /// <summary>
 /// The UploadPart body AWSSDK.S3 needs: it declares its length and accepts a rewind to its start, which re-opens
 /// the source range instead of buffering the part. The SDK rewinds when it signs the payload (it reads the part
-/// to hash it, then sends it), and so does HttpClient when it resends on a fresh connection. Each pass has its
-/// own MD5, so a superseded pass still finishing on another thread cannot disturb the one that is sent.
+/// to hash it, then sends it), and so does HttpClient when it resends on a fresh connection. Passes are hashed
+/// until one has read the whole part: every complete pass reads the same pinned range, and the service's ETag,
+/// checked against that MD5, covers the bytes actually sent. So a signed part costs one MD5, not one per pass
+/// (MD5 is the dearest work per byte here). Each hashed pass has its own MD5, so a superseded pass still
+/// finishing on another thread cannot disturb another.
 /// </summary>
 internal sealed class RewindablePartStream : Stream
 {
@@ -14,6 +17,7 @@ internal sealed class RewindablePartStream : Stream
     private readonly long _length;
     private readonly List<Pass> _superseded = [];
     private Pass? _current;
+    private Pass? _complete;
 
     private RewindablePartStream(Func<CancellationToken, Task<Stream>> open, long length)
     {
@@ -35,9 +39,9 @@ internal sealed class RewindablePartStream : Stream
         set => Seek(value, SeekOrigin.Begin);
     }
 
-    /// <summary>The MD5 of the pass that read the whole part last: the bytes that were sent.</summary>
-    public string Md5Hex => Volatile.Read(ref _current) is { } pass && pass.Body.Position == _length
-        ? Convert.ToHexStringLower(pass.Md5.GetCurrentHash())
+    /// <summary>The MD5 of the part's bytes, from the first pass that read them all; the pass sent last must have read them all too.</summary>
+    public string Md5Hex => Volatile.Read(ref _current) is { } pass && pass.Body.Position == _length && (Volatile.Read(ref _complete) ?? pass) is { Md5: { } md5 }
+        ? Convert.ToHexStringLower(md5.GetCurrentHash())
         : throw new InvalidOperationException($"The part was not read to its end ({_length} bytes).");
 
     public static async Task<RewindablePartStream> OpenAsync(Func<CancellationToken, Task<Stream>> open, long length, CancellationToken cancellationToken)
@@ -45,7 +49,7 @@ internal sealed class RewindablePartStream : Stream
         ArgumentNullException.ThrowIfNull(open);
         // Opened up front, so that the SDK's first (possibly synchronous) read does not block on the network.
         var stream = new RewindablePartStream(open, length);
-        stream._current = new Pass(await open(cancellationToken), length);
+        stream._current = new Pass(await open(cancellationToken), length, hash: true);
         return stream;
     }
 
@@ -55,7 +59,7 @@ internal sealed class RewindablePartStream : Stream
     {
         // Only after a rewind, and only if the SDK then reads synchronously: block on the re-open.
         var pass = Volatile.Read(ref _current) ?? Begin(_open(CancellationToken.None).GetAwaiter().GetResult());
-        return pass.Body.Read(buffer);
+        return Completing(pass, pass.Body.Read(buffer));
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -64,7 +68,7 @@ internal sealed class RewindablePartStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var pass = Volatile.Read(ref _current) ?? Begin(await _open(cancellationToken));
-        return await pass.Body.ReadAsync(buffer, cancellationToken);
+        return Completing(pass, await pass.Body.ReadAsync(buffer, cancellationToken));
     }
 
     public override long Seek(long offset, SeekOrigin origin)
@@ -121,9 +125,19 @@ internal sealed class RewindablePartStream : Stream
         base.Dispose(disposing);
     }
 
+    private int Completing(Pass pass, int read)
+    {
+        if (pass.Md5 is not null && pass.Body.Position == _length)
+        {
+            Interlocked.CompareExchange(ref _complete, pass, null);
+        }
+
+        return read;
+    }
+
     private Pass Begin(Stream source)
     {
-        var pass = new Pass(source, _length);
+        var pass = new Pass(source, _length, hash: Volatile.Read(ref _complete) is null);
         if (Interlocked.CompareExchange(ref _current, pass, null) is { } other)
         {
             pass.Dispose();
@@ -133,23 +147,23 @@ internal sealed class RewindablePartStream : Stream
         return pass;
     }
 
-    /// <summary>One read of the part from its start, with its own MD5.</summary>
+    /// <summary>One read of the part from its start, with its own MD5 unless an earlier pass already read the whole part.</summary>
     private sealed class Pass : IDisposable
     {
-        public Pass(Stream source, long length)
+        public Pass(Stream source, long length, bool hash)
         {
-            Md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            Md5 = hash ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
             Body = new PartReadStream(source, length, Md5);
         }
 
-        public IncrementalHash Md5 { get; }
+        public IncrementalHash? Md5 { get; }
 
         public PartReadStream Body { get; }
 
         public void Dispose()
         {
             Body.Dispose();
-            Md5.Dispose();
+            Md5?.Dispose();
         }
     }
 }

@@ -99,6 +99,24 @@ public sealed class S3MultipartTargetTests(Emulators emulators) : IClassFixture<
     }
 
     [Fact]
+    public async Task Bytes_that_change_between_the_signing_read_and_the_sent_read_are_caught()
+    {
+        // Only the signing read is hashed: the ETag of what was sent must still be checked against it.
+        var data = TestData.Bytes(1000, seed: 36);
+        var changed = data.ToArray();
+        changed[500] ^= 0xFF;
+        var source = new ChangingSource(new MemoryTransferSource("first", data), new MemoryTransferSource("later", changed));
+        using var target = new S3MultipartTarget(S3Objects.Spec(emulators, S3Objects.NewKey("changing.mp4")), S3Objects.Credentials);
+        await target.StartAsync();
+
+        var error = await Assert.ThrowsAsync<PartTransferException>(() => new TransferEngine(new TransferOptions { MaxRetries = 0 }).TransferAsync(source, target));
+
+        Assert.Equal(2, source.Opens);
+        var mismatch = Assert.IsType<TransferIntegrityException>(error.InnerException);
+        Assert.Contains(TestData.Md5Hex(data), mismatch.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unsigned_payloads_over_http_are_refused_at_configuration()
     {
         var error = Assert.Throws<TransferRefusedException>(() => new S3MultipartTarget(
@@ -117,5 +135,22 @@ public sealed class S3MultipartTargetTests(Emulators emulators) : IClassFixture<
         var error = await Assert.ThrowsAsync<PartTransferException>(() => new TransferEngine().TransferAsync(source, target));
 
         Assert.Contains("call StartAsync", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Serves the first read of a range from one copy and every later read from another.</summary>
+    private sealed class ChangingSource(ITransferSource first, ITransferSource later) : ITransferSource
+    {
+        private int _opens;
+
+        public int Opens => Volatile.Read(ref _opens);
+
+        public string Name => first.Name;
+
+        public long Length => first.Length;
+
+        public Task<Stream> OpenReadAsync(long offset, long length, CancellationToken cancellationToken = default) =>
+            (Interlocked.Increment(ref _opens) == 1 ? first : later).OpenReadAsync(offset, length, cancellationToken);
+
+        public ServiceReadableSource? GetServiceReadableSource(TimeSpan validFor) => null;
     }
 }
