@@ -54,15 +54,6 @@ public static class UploadWorkflow
             step = ActivityNames.CheckProcessing;
             context.SetCustomStatus(status = status with { Phase = UploadPhase.Processing });
             await AwaitProcessingAsync(context, job);
-
-            step = ActivityNames.Archive;
-            context.SetCustomStatus(status = status with { Phase = UploadPhase.Archiving });
-            var archived = await context.CallActivityAsync<Archived>(ActivityNames.Archive, new ArchiveRequest(job, null), retry.Archive);
-
-            context.SetCustomStatus(status with { Phase = UploadPhase.Completed });
-            return new UploadResult(
-                job.JobId, job.Vendor, UploadOutcome.Completed, status.VendorAssetId, prepared.Size,
-                prepared.SourceMd5, committed?.DestinationMd5, archived.Destination, null);
         }
         catch (ActivityFailedException failure)
         {
@@ -70,6 +61,24 @@ public static class UploadWorkflow
             context.SetCustomStatus(status = status.WithError(report.Reason) with { Phase = UploadPhase.Failed });
             return await FailAsync(context, job, prepared, status, report);
         }
+
+        // The vendor has the file and has processed it: from here nothing undoes that. A source that cannot be
+        // moved stays in staging (its job id is taken, so a repeated event does not upload it again).
+        context.SetCustomStatus(status = status with { Phase = UploadPhase.Archiving });
+        string? archivedTo = null;
+        try
+        {
+            archivedTo = (await context.CallActivityAsync<Archived>(ActivityNames.Archive, new ArchiveRequest(job, null), retry.Archive)).Destination;
+        }
+        catch (ActivityFailedException archiveFailure)
+        {
+            status = status.WithError($"The vendor has the file, but the source stays in staging: {archiveFailure.Message}");
+        }
+
+        context.SetCustomStatus(status with { Phase = UploadPhase.Completed });
+        return new UploadResult(
+            job.JobId, job.Vendor, UploadOutcome.Completed, status.VendorAssetId, prepared.Size,
+            prepared.SourceMd5, committed?.DestinationMd5, archivedTo, null);
     }
 
     /// <summary>What the instance ids of a job's transfer slices start with (hosts find and end them by it).</summary>

@@ -230,6 +230,24 @@ public sealed class UploadWorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_source_that_cannot_be_archived_after_the_vendor_has_the_file_leaves_the_upload_in_place()
+    {
+        _activities.Archive = _ => throw new PermanentFailureException("staging/clip.mp4 was replaced after the job started");
+        var statuses = new List<UploadStatus>();
+
+        var result = await Runner().RunAsync(ScriptedActivities.Job(), s => { lock (statuses) { statuses.Add(s); } });
+
+        Assert.Equal(UploadOutcome.Completed, result.Outcome);
+        Assert.Equal("asset-1", result.VendorAssetId);
+        Assert.Null(result.ArchivedTo);
+        Assert.Equal(0, _activities.Count(ActivityNames.Compensate));
+        Assert.Equal(1, _activities.Count(ActivityNames.Archive));
+        Assert.Equal(UploadPhase.Completed, statuses[^1].Phase);
+        Assert.Equal("The vendor has the file, but the source stays in staging: staging/clip.mp4 was replaced after the job started", statuses[^1].LastError);
+        await VerifyReplaysAsync();
+    }
+
+    [Fact]
     public async Task Processing_is_awaited_on_timers_until_the_vendor_finishes_or_fails()
     {
         _activities.CheckProcessing = n => new ProcessingCheck(n >= 3, false, $"check {n}");
