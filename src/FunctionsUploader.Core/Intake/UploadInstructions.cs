@@ -42,6 +42,8 @@ public sealed record UploadInstructions
 
     public string? JobId { get; init; }
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Parses a sidecar; <paramref name="name"/> is its blob name, for the messages.</summary>
     public static UploadInstructions ParseSidecar(string name, ReadOnlySpan<byte> json) => Parse(name, json, SidecarFields);
 
@@ -51,6 +53,11 @@ public sealed record UploadInstructions
     private static UploadInstructions Parse(string name, ReadOnlySpan<byte> json, IReadOnlyList<string> allowed)
     {
         var problems = new List<string>();
+        if (json.StartsWith(Utf8ByteOrderMark))
+        {
+            json = json[Utf8ByteOrderMark.Length..]; // Notepad and PowerShell 5 save UTF-8 with one.
+        }
+
         JsonDocument document;
         try
         {
@@ -69,12 +76,19 @@ public sealed record UploadInstructions
             }
 
             var sidecar = new UploadInstructions();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 var value = property.Value;
                 if (!allowed.Contains(property.Name))
                 {
                     problems.Add($"unknown field '{property.Name}' (allowed: {string.Join(", ", allowed)})");
+                    continue;
+                }
+
+                if (!seen.Add(property.Name))
+                {
+                    problems.Add($"field '{property.Name}' appears more than once");
                     continue;
                 }
 
@@ -140,7 +154,16 @@ public sealed record UploadInstructions
             return null;
         }
 
-        return value.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in value.EnumerateObject())
+        {
+            if (!map.TryAdd(entry.Name, entry.Value.GetString()!))
+            {
+                problems.Add($"field '{field}' has the key '{entry.Name}' more than once");
+            }
+        }
+
+        return map;
     }
 
     private static DateTimeOffset? Date(string field, JsonElement value, List<string> problems)

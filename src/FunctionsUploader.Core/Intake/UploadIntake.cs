@@ -16,6 +16,9 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
     /// <summary>The blob metadata keys that override a route's defaults (Azure metadata names allow no '-').</summary>
     public const string MetadataPrefix = "upload_";
 
+    /// <summary>The upload_* metadata keys a blob may carry; any other upload_* key is a typo, refused.</summary>
+    public static readonly IReadOnlyList<string> MetadataKeys = ["title", "description", "vendors", "categories", "status", "folder"];
+
     /// <summary>Jobs for a blob that arrived in staging; none for the sidecars and error reports that travel beside files.</summary>
     public async Task<IReadOnlyList<UploadJob>> FromBlobAsync(string blobName, CancellationToken cancellationToken = default)
     {
@@ -103,6 +106,11 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
             ?? (route?.Vendors.Count > 0 ? route.Vendors : null);
 
         var problems = new List<string>();
+        foreach (var unknown in metadata.Keys.Where(k => !MetadataKeys.Contains(k)).Order(StringComparer.Ordinal))
+        {
+            problems.Add($"unknown metadata key '{MetadataPrefix}{unknown}' (allowed: {string.Join(", ", MetadataKeys.Select(k => MetadataPrefix + k))})");
+        }
+
         if (requested is null)
         {
             problems.Add($"no route matches this path and neither a sidecar ({blobName}{UploadInstructions.SidecarSuffix}) nor the request names a vendor");

@@ -36,6 +36,8 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
         { "dam/clip.mp4", "{\"jobId\":\"has/slash\"}", null, "the job id may hold only letters, digits" },
         { "dam/clip.mp4", "{\"title\":\"" + new string('t', 501) + "\"}", null, "field 'title' is 501 characters long; at most 500" },
         { "dam/clip.mp4", "{\"titel\":\"a\",\"vendors\":[\"nope\"]}", null, "unknown field 'titel'" },
+        { "dam/clip.mp4", "{\"metadata\":{\"owner\":\"a\",\"owner\":\"b\"}}", null, "field 'metadata' has the key 'owner' more than once" },
+        { "dam/clip.mp4", "{\"title\":\"a\",\"title\":\"b\"}", null, "field 'title' appears more than once" },
         { "dam/clip.mp4", null, "{\"vendors\":[\"mediavalet\"]}", "field 'source' is required" },
         { "dam/clip.mp4", null, "{\"source\":\"dam/../secret.mp4\",\"vendors\":[\"mediavalet\"]}", "path traversal is not allowed" },
         { "dam/clip.mp4", null, "{\"source\":\"dam/missing.mp4\",\"vendors\":[\"mediavalet\"]}", "dam/missing.mp4: the file does not exist in the staging container" },
@@ -103,6 +105,38 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
         Assert.Equal("1", job.Details.Status);
         Assert.Equal("ana", job.Details.Metadata["owner"]);
         Assert.Equal(DateTimeOffset.Parse("2026-01-02T03:04:05Z", CultureInfo.InvariantCulture), job.Details.RecordedAt);
+    }
+
+    [Fact]
+    public async Task A_misspelt_upload_metadata_key_is_refused_naming_the_keys_allowed()
+    {
+        var staging = await emulators.NewContainerAsync("staging");
+        var source = staging.GetBlobClient("dam/a.mp4");
+        await source.UploadAsync(new MemoryStream(new byte[5]), 5, new BlobUploadOptions
+        {
+            Metadata = new Dictionary<string, string> { ["upload_titel"] = "typo", ["upload_description"] = "fine" },
+        });
+
+        var error = await Assert.ThrowsAsync<IntakeException>(() => new UploadIntake(staging, Options, Vendors, new WorkflowSettings()).FromBlobAsync("dam/a.mp4"));
+
+        Assert.Contains(
+            "unknown metadata key 'upload_titel' (allowed: upload_title, upload_description, upload_vendors, upload_categories, upload_status, upload_folder)",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.True(await source.ExistsAsync());
+    }
+
+    [Fact]
+    public async Task A_sidecar_saved_with_a_byte_order_mark_is_read()
+    {
+        var staging = await emulators.NewContainerAsync("staging");
+        await staging.GetBlobClient("dam/a.mp4").UploadAsync(new MemoryStream(new byte[5]), 5);
+        var sidecar = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes("{\"title\":\"Saved by Notepad\"}")).ToArray();
+        await staging.GetBlobClient("dam/a.mp4" + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
+
+        var job = Assert.Single(await new UploadIntake(staging, Options, Vendors, new WorkflowSettings()).FromBlobAsync("dam/a.mp4"));
+
+        Assert.Equal("Saved by Notepad", job.Details.Title);
     }
 
     [Fact]
