@@ -16,7 +16,16 @@ public sealed class JobCancellation(JobDocuments documents, CompensateActivity c
         ArgumentNullException.ThrowIfNull(job);
         var failure = new FailureReport(Step, reason, Permanent: true);
         await documents.MarkCancelledAsync(job.JobId, reason, cancellationToken);
-        await compensate.RunAsync(new CompensateRequest(job, failure), cancellationToken);
+        try
+        {
+            await compensate.RunAsync(new CompensateRequest(job, failure), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The source still goes to failed/, its report naming what may be left at the vendor.
+            failure = failure.WithCleanupFailure(e.Message);
+        }
+
         return await archive.RunAsync(new ArchiveRequest(job, failure), cancellationToken);
     }
 }

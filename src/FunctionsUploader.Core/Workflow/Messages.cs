@@ -127,7 +127,11 @@ public sealed record StepOutcome(bool Applied, string? Note = null);
 public sealed record ProcessingCheck(bool Finished, bool Failed, string? Message);
 
 /// <summary>Why a job failed: the step, a reason a person can act on, whether retrying later can help.</summary>
-public sealed record FailureReport(string Step, string Reason, bool Permanent);
+public sealed record FailureReport(string Step, string Reason, bool Permanent)
+{
+    /// <summary>The same failure, its reason also naming a cleanup at the vendor that failed (what may be left there).</summary>
+    public FailureReport WithCleanupFailure(string cleanupError) => this with { Reason = $"{Reason} (cleanup at the vendor also failed: {cleanupError})" };
+}
 
 public sealed record CompensateRequest(UploadJob Job, FailureReport Failure);
 

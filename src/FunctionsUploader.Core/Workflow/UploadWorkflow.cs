@@ -149,7 +149,8 @@ public static class UploadWorkflow
             catch (ActivityFailedException cleanup)
             {
                 // The reason the job failed matters more; the vendor's leftovers are named in the status.
-                context.SetCustomStatus(status = status.WithError($"{report.Reason} (cleanup at the vendor also failed: {cleanup.Message})"));
+                report = report.WithCleanupFailure(cleanup.Message);
+                context.SetCustomStatus(status = status.WithError(report.Reason));
             }
         }
 

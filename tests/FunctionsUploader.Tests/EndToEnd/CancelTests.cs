@@ -53,6 +53,31 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
         Assert.Equal(TestData.Md5Hex(data), TestData.Md5Hex(await TestData.ReadAllAsync(kept)));
     }
 
+    [Fact]
+    public async Task A_cancel_whose_vendor_cleanup_fails_still_moves_the_source_to_failed_and_says_what_is_left()
+    {
+        using var host = await world.HostAsync(_folder);
+        var data = TestData.Bytes(JobWorld.PreprChunk, seed: 43);
+        const string name = "pr/cleanup fails.mp4";
+        var sidecar = Encoding.UTF8.GetBytes("{\"vendors\":[\"prepr\"]}");
+        await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
+        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        var job = (await host.Intake.FromBlobAsync(name)).Single();
+        var prepared = await host.Services.GetRequiredService<PrepareActivity>().RunAsync(job, CancellationToken.None);
+        var deletes = (await world.Sandbox.RequestsAsync()).Count(r => r.Vendor == SimulatedVendor.Prepr && r.Operation == "deleteAsset");
+        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "deleteAsset", Nth = deletes + 1, Status = 400 });
+
+        var archived = await host.Services.GetRequiredService<JobCancellation>().CancelAsync(job, "Cancelled by an API request.");
+
+        Assert.Equal($"{host.Staging.Failed.Name}/{name}", archived.Destination);
+        Assert.False(await host.Staging.Staging.GetBlobClient(name).ExistsAsync());
+        var report = host.Staging.Failed.GetBlobClient(name + BlobNames.ErrorReportSuffix);
+        await using var text = await report.OpenReadAsync(0, (await report.GetPropertiesAsync()).Length);
+        var json = Encoding.UTF8.GetString(await TestData.ReadAllAsync(text));
+        Assert.Contains("Cancelled by an API request. (cleanup at the vendor also failed: ", json, StringComparison.Ordinal);
+        Assert.NotEqual("deleted", (await world.Sandbox.InspectAsync("prepr", prepared.VendorAssetId!)).Status);
+    }
+
     private async Task<int> TransfersAsync() =>
         (await world.Sandbox.RequestsAsync()).Count(r => r.Vendor == SimulatedVendor.Prepr && r.Operation == "transfer");
 }
