@@ -17,7 +17,8 @@ public sealed class PrepareActivity(JobSources sources, JobDocuments documents, 
     public async Task<PreparedUpload> RunAsync(UploadJob input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (await documents.SessionAsync(input.JobId, cancellationToken) is { } stored && await documents.FileAsync(input.JobId, cancellationToken) is { } storedFile)
+        var stored = await documents.SessionAsync(input.JobId, cancellationToken);
+        if (stored is not null && await documents.FileAsync(input.JobId, cancellationToken) is { } storedFile)
         {
             return Summary(stored, storedFile);
         }
@@ -32,8 +33,13 @@ public sealed class PrepareActivity(JobSources sources, JobDocuments documents, 
 
         var md5 = connector.NeedsSourceMd5 || input.Source.IsLocalFile ? await Md5HexAsync(source, cancellationToken) : null;
         var opening = new UploadOpening(input.JobId, fileName, source.Length, md5, MediaTypes.ForFileName(fileName), input.Details);
-        var session = await connector.OpenAsync(opening, cancellationToken);
-        await documents.SaveSessionAsync(input.JobId, session, cancellationToken);
+        // A session stored by a run that stopped before it saved the plan is the upload to go on with: opening
+        // another would orphan it at the vendor.
+        var session = stored ?? await connector.OpenAsync(opening, cancellationToken);
+        if (stored is null)
+        {
+            await documents.SaveSessionAsync(input.JobId, session, cancellationToken);
+        }
 
         PartPlan plan;
         try
