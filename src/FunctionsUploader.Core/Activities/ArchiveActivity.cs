@@ -11,19 +11,48 @@ namespace FunctionsUploader.Activities;
 /// &lt;name&gt;.error.json. Copy first, check the copy, then delete the source only if it is the version the job
 /// read (ETag): nothing is ever lost, and running twice (after a crash) finds the work done.
 /// </summary>
-public sealed class ArchiveActivity(StagingAccount staging, TimeProvider time) : IActivity<ArchiveRequest, Archived>
+public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documents, TimeProvider time) : IActivity<ArchiveRequest, Archived>
 {
+    /// <summary>
+    /// Archives the job's source. When other jobs share it (one drop, several vendors), the source stays until all
+    /// of them have ended, so none loses its file mid-upload; the last to end moves it, to processed/ only if every
+    /// vendor has the file, else to failed/ with a report of each vendor's outcome. Until then: no destination.
+    /// </summary>
     public async Task<Archived> RunAsync(ArchiveRequest input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return await ArchiveAsync(input.Job.Source, input.Job.JobId, input.Job.Vendor, input.Failure, cancellationToken);
+        var job = input.Job;
+        if (job.Siblings.Count == 0)
+        {
+            return await ArchiveAsync(job.Source, job.JobId, job.Vendor, input.Failure, cancellationToken);
+        }
+
+        // Record this job's end before reading the others': of two jobs ending at once, at least one sees both.
+        await documents.SaveEndedAsync(job, input.Failure, cancellationToken);
+        var group = new List<JobEnded> { new(job.JobId, job.Vendor, input.Failure) };
+        foreach (var sibling in job.Siblings)
+        {
+            if (await documents.EndedAsync(sibling, cancellationToken) is not { } ended)
+            {
+                return new Archived(null);
+            }
+
+            group.Add(ended);
+        }
+
+        group.Sort((a, b) => string.CompareOrdinal(a.Vendor, b.Vendor));
+        var firstFailed = group.FirstOrDefault(e => e.Failure is not null);
+        return await MoveSourceAsync(job.Source, firstFailed?.JobId ?? job.JobId, firstFailed?.Vendor ?? job.Vendor, firstFailed?.Failure, group, cancellationToken);
     }
 
     /// <summary>
     /// Moves <paramref name="source"/> to processed/, or with a <paramref name="failure"/> to failed/ beside its error
     /// report. Also used for files refused at intake, which have no job (<paramref name="jobId"/> null).
     /// </summary>
-    public async Task<Archived> ArchiveAsync(SourceRef source, string? jobId, string? vendor, FailureReport? failure, CancellationToken cancellationToken)
+    public Task<Archived> ArchiveAsync(SourceRef source, string? jobId, string? vendor, FailureReport? failure, CancellationToken cancellationToken) =>
+        MoveSourceAsync(source, jobId, vendor, failure, group: null, cancellationToken);
+
+    private async Task<Archived> MoveSourceAsync(SourceRef source, string? jobId, string? vendor, FailureReport? failure, IReadOnlyList<JobEnded>? group, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (source.IsLocalFile)
@@ -38,7 +67,7 @@ public sealed class ArchiveActivity(StagingAccount staging, TimeProvider time) :
 
         if (failure is not null)
         {
-            await WriteErrorReportAsync(destination, source, jobId, vendor, failure, cancellationToken);
+            await WriteErrorReportAsync(destination, source, jobId, vendor, failure, group, cancellationToken);
         }
 
         await MoveAsync(from, to, source.ETag, cancellationToken);
@@ -77,7 +106,8 @@ public sealed class ArchiveActivity(StagingAccount staging, TimeProvider time) :
         await from.DeleteIfExistsAsync(BlobConditions.IfUnchanged(properties.ETag), cancellationToken);
     }
 
-    private async Task WriteErrorReportAsync(IBlobContainerClient destination, SourceRef source, string? jobId, string? vendor, FailureReport failure, CancellationToken cancellationToken)
+    private async Task WriteErrorReportAsync(
+        IBlobContainerClient destination, SourceRef source, string? jobId, string? vendor, FailureReport failure, IReadOnlyList<JobEnded>? group, CancellationToken cancellationToken)
     {
         var report = new
         {
@@ -88,6 +118,7 @@ public sealed class ArchiveActivity(StagingAccount staging, TimeProvider time) :
             reason = failure.Reason,
             permanent = failure.Permanent,
             failedAt = time.GetUtcNow(),
+            jobs = group?.Select(e => new { jobId = e.JobId, vendor = e.Vendor, outcome = e.Failure is null ? UploadOutcome.Completed : UploadOutcome.Failed, step = e.Failure?.Step, reason = e.Failure?.Reason }),
         };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(report, new JsonSerializerOptions(WorkflowJson.Options) { WriteIndented = true });
         await destination.GetBlobClient(source.Name + BlobNames.ErrorReportSuffix)

@@ -13,6 +13,9 @@ public sealed record PreparedFile(string FileName, string ContentType, long Size
     public UploadOpening Opening(UploadJob job) => new(job.JobId, FileName, Size, SourceMd5, ContentType, job.Details);
 }
 
+/// <summary>How one job ended: with a failure, or without (the vendor has the file).</summary>
+public sealed record JobEnded(string JobId, string Vendor, FailureReport? Failure);
+
 /// <summary>The mark a cancellation leaves in the job store.</summary>
 public sealed record JobCancelled(string Reason);
 
@@ -25,6 +28,7 @@ public sealed class JobDocuments(IJobStore store)
     private const string SessionName = "session";
     private const string FileName = "file";
     private const string CancelledName = "cancelled";
+    private const string EndedName = "ended";
 
     public Task<VendorSession?> SessionAsync(string jobId, CancellationToken cancellationToken) =>
         store.GetAsync<VendorSession>(jobId, SessionName, cancellationToken);
@@ -45,6 +49,14 @@ public sealed class JobDocuments(IJobStore store)
     /// <summary>Why the job was cancelled from outside, or null while it was not.</summary>
     public async Task<string?> CancelledAsync(string jobId, CancellationToken cancellationToken) =>
         (await store.GetAsync<JobCancelled>(jobId, CancelledName, cancellationToken))?.Reason;
+
+    /// <summary>Records that the job has ended, and how, for the jobs that share its source.</summary>
+    public Task SaveEndedAsync(UploadJob job, FailureReport? failure, CancellationToken cancellationToken) =>
+        store.PutAsync(job.JobId, EndedName, new JobEnded(job.JobId, job.Vendor, failure), cancellationToken);
+
+    /// <summary>How the job ended, or null while it has not.</summary>
+    public Task<JobEnded?> EndedAsync(string jobId, CancellationToken cancellationToken) =>
+        store.GetAsync<JobEnded>(jobId, EndedName, cancellationToken);
 
     public Task SaveReceiptsAsync(string jobId, BatchReceipts receipts, CancellationToken cancellationToken) =>
         store.PutAsync(jobId, $"batch-{receipts.Batch}", receipts, cancellationToken);

@@ -129,8 +129,9 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
 
         var details = Details(route ?? new RouteOptions(), metadata, instructions ?? new UploadInstructions());
         var source = new SourceRef(staging.Name, blobName, properties.ETag);
+        var ids = chosen.ToDictionary(vendor => vendor, vendor => JobIdFor(instructions?.JobId, chosen.Count, source, properties.ETag, vendor));
         return chosen
-            .Select(vendor => new UploadJob(JobIdFor(instructions?.JobId, chosen.Count, source, properties.ETag, vendor), vendor, source, details, settings))
+            .Select(vendor => new UploadJob(ids[vendor], vendor, source, details, settings) { Siblings = [.. chosen.Where(v => v != vendor).Select(v => ids[v])] })
             .ToList();
     }
 

@@ -98,7 +98,11 @@ public sealed record WorkflowSettings
 }
 
 /// <summary>The orchestration's input: one file to one vendor.</summary>
-public sealed record UploadJob(string JobId, string Vendor, SourceRef Source, UploadDetails Details, WorkflowSettings Settings);
+public sealed record UploadJob(string JobId, string Vendor, SourceRef Source, UploadDetails Details, WorkflowSettings Settings)
+{
+    /// <summary>The other jobs uploading the same source (one drop, several vendors); the last of them to end archives it.</summary>
+    public IReadOnlyList<string> Siblings { get; init; } = [];
+}
 
 /// <summary>What Prepare found and opened: sizes and counts only; the vendor session itself is in the job store.</summary>
 public sealed record PreparedUpload(

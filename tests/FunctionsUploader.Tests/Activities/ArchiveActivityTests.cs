@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
+using FunctionsUploader.Jobs;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Workflow;
@@ -98,7 +99,7 @@ public sealed class ArchiveActivityTests(Emulators emulators) : IClassFixture<Em
         };
         var staging = new StagingAccount(options);
         await staging.Staging.CreateIfNotExistsAsync();
-        return (staging, new ArchiveActivity(staging, TimeProvider.System), options);
+        return (staging, new ArchiveActivity(staging, new JobDocuments(new FileJobStore(Path.Combine(Path.GetTempPath(), "functionsuploader-archive-jobs"))), TimeProvider.System), options);
     }
 
     private static UploadJob Job(StagingOptions options, string name, string etag) =>

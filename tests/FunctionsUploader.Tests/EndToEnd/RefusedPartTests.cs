@@ -23,7 +23,7 @@ public sealed class RefusedPartTests(JobWorld world) : IClassFixture<JobWorld>, 
         await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
         await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
         var transfersBefore = await TransfersAsync();
-        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Nth = transfersBefore + 1, Times = 0, Status = 400 });
+        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Times = 0, Status = 400 });
 
         var result = await host.Runner.RunAsync((await host.Intake.FromBlobAsync(name)).Single());
 

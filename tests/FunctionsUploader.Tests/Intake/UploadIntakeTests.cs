@@ -83,6 +83,8 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
         Assert.All(jobs, j => Assert.Equal("folder-1", j.Details.Folder));
         Assert.NotEqual(jobs[0].JobId, jobs[1].JobId);
         Assert.All(jobs, j => Assert.Null(JobIds.Validate(j.JobId)));
+        Assert.Equal([jobs[1].JobId], jobs[0].Siblings); // They share the source: the last to end archives it.
+        Assert.Equal([jobs[0].JobId], jobs[1].Siblings);
     }
 
     [Fact]
