@@ -100,8 +100,7 @@ public sealed class PicovicoConnector : IVendorConnector
         var md5 = opening.SourceMd5Hex?.ToLowerInvariant()
             ?? throw new ArgumentException("Picovico needs the source's MD5 (NeedsSourceMd5): it names the upload.", nameof(opening));
         var fileName = Path.GetFileName(opening.FileName);
-        var query = $"?size={opening.Size.ToString(CultureInfo.InvariantCulture)}&filename={Uri.EscapeDataString(fileName)}&mime={Uri.EscapeDataString(MimeOf(fileName)!)}";
-        var answer = await _api.SendAsync<PicovicoDirectUploadAnswer>("get upload URLs", HttpMethod.Get, DirectUploadPath(md5) + query, null, cancellationToken);
+        var answer = await AskDirectUploadAsync(md5, opening, cancellationToken);
         var data = answer.Data?.FirstOrDefault() ?? throw VendorJson.Unexpected(Vendor, "get upload URLs", 200, "the answer's data is empty");
         var state = new Dictionary<string, string> { [Md5Key] = md5 };
         if (answer.Upload == false)
@@ -115,6 +114,14 @@ public sealed class PicovicoConnector : IVendorConnector
         _logger.PicovicoUploadOpened(target.UploadId, fileName, target.PartUrls.Count, opening.JobId);
         // The clip id exists only once the upload is finalized: CommitAsync returns the session with it.
         return new VendorSession { Vendor = VendorName, Target = target, State = state };
+    }
+
+    /// <summary>GET directupload/{md5}: upload URLs for a new upload, or (upload false) the clip Picovico already has.</summary>
+    private Task<PicovicoDirectUploadAnswer> AskDirectUploadAsync(string md5, UploadOpening opening, CancellationToken cancellationToken)
+    {
+        var fileName = Path.GetFileName(opening.FileName);
+        var query = $"?size={opening.Size.ToString(CultureInfo.InvariantCulture)}&filename={Uri.EscapeDataString(fileName)}&mime={Uri.EscapeDataString(MimeOf(fileName)!)}";
+        return _api.SendAsync<PicovicoDirectUploadAnswer>("get upload URLs", HttpMethod.Get, DirectUploadPath(md5) + query, null, cancellationToken);
     }
 
     public ITransferTarget CreateTarget(VendorSession session)
@@ -135,12 +142,29 @@ public sealed class PicovicoConnector : IVendorConnector
         await target.CommitAsync(plan, [.. receipts], cancellationToken);
         var uploads = JsonSerializer.Serialize(plan.CheckComplete(receipts, target.Name).Select(r => new PicovicoUploadedPart(r.PartNumber, r.Tag!)));
         var md5 = OpenedSession.State(session, Md5Key, Vendor);
-        var answer = await _api.SendAsync<PicovicoClipList>(
-            "finalize upload",
-            HttpMethod.Post,
-            DirectUploadPath(md5),
-            () => new FormUrlEncodedContent([new("uploads", uploads)]),
-            cancellationToken);
+        PicovicoClipList answer;
+        try
+        {
+            answer = await _api.SendAsync<PicovicoClipList>(
+                "finalize upload",
+                HttpMethod.Post,
+                DirectUploadPath(md5),
+                () => new FormUrlEncodedContent([new("uploads", uploads)]),
+                cancellationToken);
+        }
+        catch (VendorApiException e) when (e.Status == 404)
+        {
+            // A retried finalize finds the upload closed when the first one's answer was lost on the way back:
+            // Picovico then knows the clip by its MD5. If it does not, the 404 stands.
+            var known = await AskDirectUploadAsync(md5, opening, cancellationToken);
+            if (known.Upload != false || known.Data?.FirstOrDefault() is not { Id: { Length: > 0 } } found)
+            {
+                throw;
+            }
+
+            answer = new PicovicoClipList([new PicovicoClip(found.Id, found.Status)]);
+        }
+
         if (answer.Data?.FirstOrDefault() is not { Id: { Length: > 0 } clipId } clip)
         {
             throw VendorJson.Unexpected(Vendor, "finalize upload", 200, "the answer has no videoclip id");

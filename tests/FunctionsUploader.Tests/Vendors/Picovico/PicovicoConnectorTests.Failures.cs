@@ -1,3 +1,4 @@
+using FunctionsUploader.Simulators;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Vendors;
 
@@ -50,6 +51,26 @@ public sealed partial class PicovicoConnectorTests
         var requests = await simulator.RequestsAsync(tenant);
         Assert.Equal([401, 200], requests.Where(r => r.Operation == "completeUpload").Select(r => r.Status));
         Assert.Equal(2, requests.Count(r => r.Operation == "login"));
+    }
+
+    [Fact]
+    public async Task A_finalize_whose_answer_is_lost_finds_the_clip_instead_of_failing_the_upload()
+    {
+        var tenant = simulator.NewTenant();
+        await simulator.AddFaultAsync(tenant, new { vendor = "picovico", operation = "completeUpload", dropResponse = true });
+        var connector = SimulatedConnectors.Picovico(simulator, tenant);
+        var data = TestData.Bytes(3000, seed: 405);
+        using var file = LocalSourceFile.Write(data);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("lost answer.mp4", data));
+
+        Assert.True(run.Processing.Finished);
+        Assert.False(run.Processing.Failed);
+        var requests = await simulator.RequestsAsync(tenant);
+        Assert.Equal(2, requests.Count(r => r.Operation == "completeUpload")); // the lost answer, then the retry that finds the upload closed
+        var clip = await simulator.InspectAsync(tenant, SimulatedVendor.Picovico, run.Commit!.VendorAssetId);
+        Assert.Equal(TestData.Md5Hex(data), clip.Md5);
+        Assert.Equal(2, requests.Count(r => r.Operation == "getUploadUrls")); // the open, then the look-up that found the clip
     }
 
     [Fact]
