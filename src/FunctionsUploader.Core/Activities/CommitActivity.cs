@@ -10,6 +10,7 @@ public sealed class CommitActivity(JobDocuments documents, VendorConnectors conn
     public async Task<Committed> RunAsync(UploadJob input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        await documents.ThrowIfCancelledAsync(input.JobId, "the commit", cancellationToken);
         var (session, file) = await documents.PreparedAsync(input.JobId, cancellationToken);
         var receipts = await documents.AllReceiptsAsync(input.JobId, file.Batches().Count, cancellationToken);
         var committed = await connectors.Get(input.Vendor).CommitAsync(session, file.Opening(input), file.Plan, receipts, cancellationToken);

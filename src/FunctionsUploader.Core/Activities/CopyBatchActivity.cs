@@ -25,10 +25,7 @@ public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents
             throw new PermanentFailureException($"Job {job.JobId} has batches 0 to {batches.Count - 1}, not {input.Batch}.");
         }
 
-        if (await documents.CancelledAsync(job.JobId, cancellationToken) is { } reason)
-        {
-            throw Cancelled(job, reason);
-        }
+        await documents.ThrowIfCancelledAsync(job.JobId, $"batch {input.Batch}", cancellationToken);
 
         var batch = batches[input.Batch];
         var source = await sources.OpenAsync(job.Source, cancellationToken);
@@ -44,7 +41,7 @@ public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Only the watch cancels stop on its own: the job was cancelled from outside.
-            throw Cancelled(job, await watch ?? "cancelled");
+            throw JobDocuments.Cancelled(job.JobId, await watch ?? "cancelled", $"batch {input.Batch}");
         }
         finally
         {
@@ -53,9 +50,6 @@ public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents
             (target as IDisposable)?.Dispose();
         }
     }
-
-    private static PermanentFailureException Cancelled(UploadJob job, string reason) =>
-        new($"Job {job.JobId} was cancelled ({reason}); this batch stopped copying.");
 
     /// <summary>Polls the job's cancellation mark until <paramref name="stop"/> fires; cancels it when the mark appears, and returns the reason.</summary>
     private async Task<string?> WatchForCancellationAsync(UploadJob job, CancellationTokenSource stop)

@@ -46,6 +46,18 @@ public sealed class JobDocuments(IJobStore store)
     public Task MarkCancelledAsync(string jobId, string reason, CancellationToken cancellationToken) =>
         store.PutAsync(jobId, CancelledName, new JobCancelled(reason), cancellationToken);
 
+    /// <summary>Throws the permanent "cancelled" failure when the job was cancelled from outside; <paramref name="step"/> says what stopped.</summary>
+    public async Task ThrowIfCancelledAsync(string jobId, string step, CancellationToken cancellationToken)
+    {
+        if (await CancelledAsync(jobId, cancellationToken) is { } reason)
+        {
+            throw Cancelled(jobId, reason, step);
+        }
+    }
+
+    public static PermanentFailureException Cancelled(string jobId, string reason, string step) =>
+        new($"Job {jobId} was cancelled ({reason}); {step} stopped.");
+
     /// <summary>Why the job was cancelled from outside, or null while it was not.</summary>
     public async Task<string?> CancelledAsync(string jobId, CancellationToken cancellationToken) =>
         (await store.GetAsync<JobCancelled>(jobId, CancelledName, cancellationToken))?.Reason;

@@ -35,10 +35,20 @@ public sealed class PrepareActivity(JobSources sources, JobDocuments documents, 
         var opening = new UploadOpening(input.JobId, fileName, source.Length, md5, MediaTypes.ForFileName(fileName), input.Details);
         // A session stored by a run that stopped before it saved the plan is the upload to go on with: opening
         // another would orphan it at the vendor.
-        var session = stored ?? await connector.OpenAsync(opening, cancellationToken);
-        if (stored is null)
+        var session = stored;
+        if (session is null)
         {
+            await documents.ThrowIfCancelledAsync(input.JobId, "the opening at the vendor", cancellationToken);
+            session = await connector.OpenAsync(opening, cancellationToken);
             await documents.SaveSessionAsync(input.JobId, session, cancellationToken);
+
+            // A cancel that came while the upload was opening found no session to clean up: clean up here. (Saved
+            // first, then checked; the cancel marks first, then cleans up: one of the two sees the other.)
+            if (await documents.CancelledAsync(input.JobId, cancellationToken) is { } reason)
+            {
+                await connector.CancelAsync(session, cancellationToken);
+                throw JobDocuments.Cancelled(input.JobId, reason, "the opening at the vendor");
+            }
         }
 
         PartPlan plan;

@@ -77,6 +77,34 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
         Assert.NotEqual("deleted", (await world.Sandbox.InspectAsync("prepr", prepared.VendorAssetId!)).Status);
     }
 
+    [Fact]
+    public async Task A_cancel_that_comes_while_the_upload_opens_leaves_nothing_open_at_the_vendor()
+    {
+        using var host = await world.HostAsync(_folder);
+        var data = TestData.Bytes(JobWorld.PreprChunk, seed: 47);
+        const string name = "pr/cancel while opening.mp4";
+        var sidecar = Encoding.UTF8.GetBytes("{\"vendors\":[\"prepr\"]}");
+        await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
+        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        var job = (await host.Intake.FromBlobAsync(name)).Single();
+        var assetsBefore = await world.Sandbox.AssetIdsAsync("prepr");
+
+        // Prepr takes 1.5 s to open the asset; the cancel lands meanwhile, before or after the request goes out.
+        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "createAsset", DelayMs = 1500 });
+        var preparing = host.Services.GetRequiredService<PrepareActivity>().RunAsync(job, CancellationToken.None);
+        await Task.Delay(300);
+        await host.Services.GetRequiredService<JobCancellation>().CancelAsync(job, "Cancelled by an API request.");
+        var refused = await Assert.ThrowsAsync<PermanentFailureException>(() => preparing);
+
+        Assert.Contains("was cancelled (Cancelled by an API request.); the opening at the vendor stopped", refused.Message, StringComparison.Ordinal);
+        foreach (var asset in (await world.Sandbox.AssetIdsAsync("prepr")).Except(assetsBefore))
+        {
+            Assert.Equal("deleted", (await world.Sandbox.InspectAsync("prepr", asset)).Status);
+        }
+
+        await Assert.ThrowsAsync<PermanentFailureException>(() => host.Services.GetRequiredService<CommitActivity>().RunAsync(job, CancellationToken.None));
+    }
+
     private async Task<int> TransfersAsync() =>
         (await world.Sandbox.RequestsAsync()).Count(r => r.Vendor == SimulatedVendor.Prepr && r.Operation == "transfer");
 }
