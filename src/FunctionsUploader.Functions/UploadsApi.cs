@@ -1,9 +1,9 @@
 using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Workflow;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Grpc.Core;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

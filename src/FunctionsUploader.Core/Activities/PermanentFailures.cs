@@ -8,9 +8,9 @@ namespace FunctionsUploader.Activities;
 
 /// <summary>
 /// Which activity failures retrying cannot fix: refusals by the vendor or the service, bad input, no legal part
-/// plan, a part the target refused for good (an expired upload URL, a rejected chunk): rerunning the batch would
-/// send up to a gigabyte again for the same answer. They become <see cref="PermanentFailureException"/>, which no retry policy retries; the rest stay
-/// retryable. One place, so every host (Durable, in-process) retries the same failures.
+/// plan, a part the target refused for good (an expired upload URL, a rejected chunk: rerunning the batch would
+/// send up to a gigabyte again for the same answer). They become <see cref="PermanentFailureException"/>, which no
+/// retry policy retries; the rest stay retryable. One place, so every host (Durable, in-process) retries the same.
 /// </summary>
 public static class PermanentFailures
 {
