@@ -1,6 +1,7 @@
 // Runs an emulator as a child and ends it when the process that asked for it (argv[2]) is gone,
 // so a crashed or killed test run never leaves Azurite or s3rver behind on the machine. When
-// FUNCTIONSUPLOADER_DATA_DIR names the emulator's data folder, it is deleted once the emulator has exited.
+// FUNCTIONSUPLOADER_DATA_DIR names the emulator's data folder, it is deleted once the emulator has exited, and its
+// parent too once that is empty.
 'use strict';
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -15,7 +16,10 @@ const stop = () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL
 const dataDir = process.env.FUNCTIONSUPLOADER_DATA_DIR;
 child.on('exit', (code, signal) => {
   if (dataDir) {
-    try { require('node:fs').rmSync(dataDir, { recursive: true, force: true }); } catch { /* best effort */ }
+    const fs = require('node:fs');
+    try { fs.rmSync(dataDir, { recursive: true, force: true }); } catch { /* best effort */ }
+    // The emulators of one run share a parent folder: whichever launcher ends last removes it (rmdir only takes an empty one).
+    try { fs.rmdirSync(path.dirname(dataDir)); } catch { /* not empty yet, or already gone */ }
   }
   process.exit(code ?? (signal ? 1 : 0));
 });

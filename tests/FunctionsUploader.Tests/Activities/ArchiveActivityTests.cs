@@ -99,7 +99,7 @@ public sealed class ArchiveActivityTests(Emulators emulators) : IClassFixture<Em
         };
         var staging = new StagingAccount(options);
         await staging.Staging.CreateIfNotExistsAsync();
-        return (staging, new ArchiveActivity(staging, new JobDocuments(new FileJobStore(Path.Combine(Path.GetTempPath(), "functionsuploader-archive-jobs"))), TimeProvider.System), options);
+        return (staging, new ArchiveActivity(staging, new JobDocuments(new BlobJobStore(staging.Jobs)), TimeProvider.System), options);
     }
 
     private static UploadJob Job(StagingOptions options, string name, string etag) =>

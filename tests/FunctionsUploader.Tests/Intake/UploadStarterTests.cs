@@ -77,6 +77,6 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
         var activities = new ScriptedActivities();
         var inProcess = new InProcessStarter(new InProcessRunner(new EmptyServices(), activities.Registrations(), _journals));
         var intake = new UploadIntake(staging.Staging, options, ["mediavalet"], new WorkflowSettings { Retry = WorkflowRetryOptions.Fast() });
-        return (staging, new UploadStarter(intake, inProcess, new ArchiveActivity(staging, new JobDocuments(new FileJobStore(Path.Combine(Path.GetTempPath(), "functionsuploader-archive-jobs"))), TimeProvider.System)), activities, inProcess);
+        return (staging, new UploadStarter(intake, inProcess, new ArchiveActivity(staging, new JobDocuments(new BlobJobStore(staging.Jobs)), TimeProvider.System)), activities, inProcess);
     }
 }
