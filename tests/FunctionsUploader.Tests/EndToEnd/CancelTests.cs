@@ -24,14 +24,11 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
         using var host = await world.HostAsync(_folder, new Dictionary<string, string?> { ["Uploader:Workflow:CancelCheckInterval"] = "00:00:00.100" });
         var data = TestData.Bytes(4 * JobWorld.PreprChunk, seed: 41);
         const string name = "pr/cancel me.mp4";
-        var sidecar = Encoding.UTF8.GetBytes("{\"vendors\":[\"prepr\"],\"title\":\"Cancel me\"}");
-        await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
-        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"],\"title\":\"Cancel me\"}"));
         var transfersBefore = await TransfersAsync();
 
         // Prepr holds the second chunk for 30 s: the cancel comes while the first batch is still copying.
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Nth = 2, DelayMs = 30_000 });
-        var job = (await host.Intake.FromBlobAsync(name)).Single();
         var running = host.Runner.RunAsync(job);
         while (await TransfersAsync() == transfersBefore)
         {
@@ -59,10 +56,7 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
         using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(JobWorld.PreprChunk, seed: 43);
         const string name = "pr/cleanup fails.mp4";
-        var sidecar = Encoding.UTF8.GetBytes("{\"vendors\":[\"prepr\"]}");
-        await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
-        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
-        var job = (await host.Intake.FromBlobAsync(name)).Single();
+        var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"]}"));
         var prepared = await host.Services.GetRequiredService<PrepareActivity>().RunAsync(job, CancellationToken.None);
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "deleteAsset", Status = 400 });
 
@@ -83,10 +77,7 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
         using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(JobWorld.PreprChunk, seed: 47);
         const string name = "pr/cancel while opening.mp4";
-        var sidecar = Encoding.UTF8.GetBytes("{\"vendors\":[\"prepr\"]}");
-        await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
-        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
-        var job = (await host.Intake.FromBlobAsync(name)).Single();
+        var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"]}"));
         var assetsBefore = await world.Sandbox.AssetIdsAsync("prepr");
 
         // Prepr takes 1.5 s to open the asset; the cancel lands meanwhile, before or after the request goes out.

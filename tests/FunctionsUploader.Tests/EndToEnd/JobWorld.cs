@@ -102,5 +102,14 @@ public sealed record JobHost(
 {
     public UploadIntake Intake => Services.GetRequiredService<UploadIntake>();
 
+    /// <summary>Drops a file in staging with its sidecar written first, as a user does; returns the jobs intake makes of it.</summary>
+    public async Task<IReadOnlyList<UploadJob>> DropAsync(string name, byte[] data, string sidecarJson)
+    {
+        var sidecar = System.Text.Encoding.UTF8.GetBytes(sidecarJson);
+        await Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
+        await Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        return await Intake.FromBlobAsync(name);
+    }
+
     public void Dispose() => Services.Dispose();
 }

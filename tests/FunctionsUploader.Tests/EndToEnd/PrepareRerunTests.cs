@@ -1,6 +1,4 @@
-using System.Text;
 using FunctionsUploader.Activities;
-using FunctionsUploader.Intake;
 using FunctionsUploader.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,10 +19,7 @@ public sealed class PrepareRerunTests(JobWorld world) : IClassFixture<JobWorld>,
         using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(3 * JobWorld.PreprChunk, seed: 44);
         var name = $"{vendor}/rerun.mp4";
-        var sidecar = Encoding.UTF8.GetBytes($"{{\"vendors\":[\"{vendor}\"]}}");
-        await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
-        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
-        var job = (await host.Intake.FromBlobAsync(name)).Single();
+        var job = Assert.Single(await host.DropAsync(name, data, $"{{\"vendors\":[\"{vendor}\"]}}"));
         var prepare = host.Services.GetRequiredService<PrepareActivity>();
         var first = await prepare.RunAsync(job, CancellationToken.None);
         var assets = await world.Sandbox.AssetIdsAsync(vendor);

@@ -1,5 +1,3 @@
-using System.Text;
-using FunctionsUploader.Intake;
 using FunctionsUploader.Simulators;
 using FunctionsUploader.Simulators.Faults;
 using FunctionsUploader.Workflow;
@@ -19,13 +17,11 @@ public sealed class RefusedPartTests(JobWorld world) : IClassFixture<JobWorld>, 
         using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(3 * JobWorld.PreprChunk, seed: 42);
         const string name = "pr/refused.mp4";
-        var sidecar = Encoding.UTF8.GetBytes("{\"vendors\":[\"prepr\"]}");
-        await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
-        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"]}"));
         var transfersBefore = await TransfersAsync();
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Times = 0, Status = 400 });
 
-        var result = await host.Runner.RunAsync((await host.Intake.FromBlobAsync(name)).Single());
+        var result = await host.Runner.RunAsync(job);
 
         Assert.Equal(UploadOutcome.Failed, result.Outcome);
         Assert.Equal(ActivityNames.CopyBatch, result.Failure!.Step);

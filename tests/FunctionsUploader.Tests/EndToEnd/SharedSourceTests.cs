@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
@@ -66,9 +65,7 @@ public sealed class SharedSourceTests(JobWorld world) : IClassFixture<JobWorld>,
 
     private static async Task<UploadResult[]> RunAsync(JobHost host, string name, byte[] data)
     {
-        var sidecar = Encoding.UTF8.GetBytes("{\"vendors\":[\"mediavalet\",\"prepr\"],\"title\":\"Shared\"}");
-        await host.Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
-        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        Assert.Equal(2, (await host.DropAsync(name, data, "{\"vendors\":[\"mediavalet\",\"prepr\"],\"title\":\"Shared\"}")).Count);
         var inProcess = new InProcessStarter(host.Runner);
         var starter = new UploadStarter(host.Intake, inProcess, host.Services.GetRequiredService<ArchiveActivity>());
 
