@@ -49,10 +49,9 @@ public static class UploadsApi
         [DurableClient] DurableTaskClient client,
         FunctionContext context)
     {
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, context.CancellationToken);
-        if (instance is null || instance.Name != OrchestrationNames.Upload)
+        if (await FindJobAsync(client, id, inputsAndOutputs: true, context.CancellationToken) is not { } instance)
         {
-            return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
+            return NoSuchJob(id);
         }
 
         // Custom status and result are secret-free by construction (UploadStatus, UploadResult); the input is not shown.
@@ -75,10 +74,9 @@ public static class UploadsApi
         [DurableClient] DurableTaskClient client,
         FunctionContext context)
     {
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, context.CancellationToken);
-        if (instance is null || instance.Name != OrchestrationNames.Upload)
+        if (await FindJobAsync(client, id, inputsAndOutputs: true, context.CancellationToken) is not { } instance)
         {
-            return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
+            return NoSuchJob(id);
         }
 
         if (instance.IsCompleted)
@@ -116,10 +114,9 @@ public static class UploadsApi
         [DurableClient] DurableTaskClient client,
         FunctionContext context)
     {
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: false, context.CancellationToken);
-        if (instance is null || instance.Name != OrchestrationNames.Upload)
+        if (await FindJobAsync(client, id, inputsAndOutputs: false, context.CancellationToken) is not { } instance)
         {
-            return Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
+            return NoSuchJob(id);
         }
 
         if (!instance.IsCompleted)
@@ -153,6 +150,12 @@ public static class UploadsApi
 
         return buffer.Length == 0 ? null : buffer.ToArray();
     }
+
+    /// <summary>The upload job with this id; null when there is none, or the id is one of its transfer slices.</summary>
+    private static async Task<OrchestrationMetadata?> FindJobAsync(DurableTaskClient client, string id, bool inputsAndOutputs, CancellationToken cancellationToken) =>
+        await client.GetInstanceAsync(id, inputsAndOutputs, cancellationToken) is { Name: OrchestrationNames.Upload } instance ? instance : null;
+
+    private static ObjectResult NoSuchJob(string id) => Problem(StatusCodes.Status404NotFound, $"No upload job '{id}'.");
 
     private static string StatusUri(HttpRequest request, string jobId) =>
         $"{request.Scheme}://{request.Host}/api/uploads/{Uri.EscapeDataString(jobId)}";
