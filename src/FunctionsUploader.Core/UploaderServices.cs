@@ -54,9 +54,9 @@ public static class UploaderServices
         services.TryAddSingleton<JobDocuments>();
         services.TryAddSingleton<JobSources>();
         services.TryAddTransient<JobCancellation>();
-        foreach (var registration in ActivityCatalog.All.Values)
+        foreach (var activity in UploadTasks.Activities)
         {
-            services.TryAddTransient(registration.ImplementationType);
+            services.TryAddTransient(activity);
         }
 
         return services;
@@ -120,51 +120,21 @@ public sealed class JobStoreOptions
     public string? Directory { get; set; }
 }
 
-/// <summary>Every activity the upload workflow calls, by name: what hosts register and dispatch on.</summary>
+/// <summary>Every activity by name, for the in-process runner the CLI still uses.</summary>
 public static class ActivityCatalog
 {
-    public static readonly IReadOnlyDictionary<string, CatalogEntry> All = new[]
+    public static IReadOnlyDictionary<string, ActivityRegistration> Registrations { get; } = new[]
     {
-        CatalogEntry.For<PrepareActivity, UploadJob, PreparedUpload>(ActivityNames.Prepare),
-        CatalogEntry.For<CopyBatchActivity, CopyBatchRequest, BatchCopied>(ActivityNames.CopyBatch),
-        CatalogEntry.For<CommitActivity, UploadJob, Committed>(ActivityNames.Commit),
-        CatalogEntry.For<SetMetadataActivity, UploadJob, StepOutcome>(ActivityNames.SetMetadata),
-        CatalogEntry.For<SetCategoriesActivity, UploadJob, StepOutcome>(ActivityNames.SetCategories),
-        CatalogEntry.For<SetStatusActivity, UploadJob, StepOutcome>(ActivityNames.SetStatus),
-        CatalogEntry.For<CheckProcessingActivity, UploadJob, ProcessingCheck>(ActivityNames.CheckProcessing),
-        CatalogEntry.For<CompensateActivity, CompensateRequest, StepOutcome>(ActivityNames.Compensate),
-        CatalogEntry.For<ArchiveActivity, ArchiveRequest, Archived>(ActivityNames.Archive),
-    }.ToDictionary(e => e.Registration.Name);
-
-    public static IReadOnlyDictionary<string, ActivityRegistration> Registrations => All.ToDictionary(e => e.Key, e => e.Value.Registration);
-}
-
-/// <summary>An activity's registration, whose failures are classified permanent or retryable the same way in every host.</summary>
-public sealed record CatalogEntry(ActivityRegistration Registration, Type ImplementationType)
-{
-    public static CatalogEntry For<TActivity, TInput, TOutput>(string name)
-        where TActivity : IActivity<TInput, TOutput>
-        where TInput : class
-    {
-        var plain = ActivityRegistration.For<TActivity, TInput, TOutput>(name);
-        return new(plain with { Invoke = async (services, input, cancellationToken) =>
-        {
-            try
-            {
-                return await plain.Invoke(services, input, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                var classified = PermanentFailures.Classify(e);
-                if (ReferenceEquals(classified, e))
-                {
-                    throw;
-                }
-
-                throw classified;
-            }
-        } }, typeof(TActivity));
-    }
+        ActivityRegistration.For<PrepareActivity, UploadJob, PreparedUpload>(ActivityNames.Prepare),
+        ActivityRegistration.For<CopyBatchActivity, CopyBatchRequest, BatchCopied>(ActivityNames.CopyBatch),
+        ActivityRegistration.For<CommitActivity, UploadJob, Committed>(ActivityNames.Commit),
+        ActivityRegistration.For<SetMetadataActivity, UploadJob, StepOutcome>(ActivityNames.SetMetadata),
+        ActivityRegistration.For<SetCategoriesActivity, UploadJob, StepOutcome>(ActivityNames.SetCategories),
+        ActivityRegistration.For<SetStatusActivity, UploadJob, StepOutcome>(ActivityNames.SetStatus),
+        ActivityRegistration.For<CheckProcessingActivity, UploadJob, ProcessingCheck>(ActivityNames.CheckProcessing),
+        ActivityRegistration.For<CompensateActivity, CompensateRequest, StepOutcome>(ActivityNames.Compensate),
+        ActivityRegistration.For<ArchiveActivity, ArchiveRequest, Archived>(ActivityNames.Archive),
+    }.ToDictionary(e => e.Name);
 }
 
 /// <summary>Refuses unusable workflow settings when the app starts, naming each setting, instead of failing jobs later.</summary>

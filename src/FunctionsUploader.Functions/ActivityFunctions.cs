@@ -1,50 +1,46 @@
+using FunctionsUploader.Activities;
 using FunctionsUploader.Workflow;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsUploader.Functions;
 
-/// <summary>
-/// One function per activity, each resolving the Core activity from DI through <see cref="ActivityCatalog"/>:
-/// the function names, input and output types are the catalog's, so the hosts cannot drift apart.
-/// </summary>
-public static class ActivityFunctions
+/// <summary>One function per activity, each running Core's activity class from DI with the host's cancellation.</summary>
+public sealed class ActivityFunctions(IServiceProvider services)
 {
     [Function(ActivityNames.Prepare)]
-    public static Task<PreparedUpload> Prepare([ActivityTrigger] UploadJob input, FunctionContext context) =>
-        RunAsync<PreparedUpload>(ActivityNames.Prepare, input, context);
+    public Task<PreparedUpload> Prepare([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<PrepareActivity>().RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.CopyBatch)]
-    public static Task<BatchCopied> CopyBatch([ActivityTrigger] CopyBatchRequest input, FunctionContext context) =>
-        RunAsync<BatchCopied>(ActivityNames.CopyBatch, input, context);
+    public Task<BatchCopied> CopyBatch([ActivityTrigger] CopyBatchRequest input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<CopyBatchActivity>().RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.Commit)]
-    public static Task<Committed> Commit([ActivityTrigger] UploadJob input, FunctionContext context) =>
-        RunAsync<Committed>(ActivityNames.Commit, input, context);
+    public Task<Committed> Commit([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<CommitActivity>().RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.SetMetadata)]
-    public static Task<StepOutcome> SetMetadata([ActivityTrigger] UploadJob input, FunctionContext context) =>
-        RunAsync<StepOutcome>(ActivityNames.SetMetadata, input, context);
+    public Task<StepOutcome> SetMetadata([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<SetMetadataActivity>().RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.SetCategories)]
-    public static Task<StepOutcome> SetCategories([ActivityTrigger] UploadJob input, FunctionContext context) =>
-        RunAsync<StepOutcome>(ActivityNames.SetCategories, input, context);
+    public Task<StepOutcome> SetCategories([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<SetCategoriesActivity>().RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.SetStatus)]
-    public static Task<StepOutcome> SetStatus([ActivityTrigger] UploadJob input, FunctionContext context) =>
-        RunAsync<StepOutcome>(ActivityNames.SetStatus, input, context);
+    public Task<StepOutcome> SetStatus([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<SetStatusActivity>().RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.CheckProcessing)]
-    public static Task<ProcessingCheck> CheckProcessing([ActivityTrigger] UploadJob input, FunctionContext context) =>
-        RunAsync<ProcessingCheck>(ActivityNames.CheckProcessing, input, context);
+    public Task<ProcessingCheck> CheckProcessing([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<CheckProcessingActivity>().RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.Compensate)]
-    public static Task<StepOutcome> Compensate([ActivityTrigger] CompensateRequest input, FunctionContext context) =>
-        RunAsync<StepOutcome>(ActivityNames.Compensate, input, context);
+    public Task<StepOutcome> Compensate([ActivityTrigger] CompensateRequest input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<CompensateActivity>().RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.Archive)]
-    public static Task<Archived> Archive([ActivityTrigger] ArchiveRequest input, FunctionContext context) =>
-        RunAsync<Archived>(ActivityNames.Archive, input, context);
-
-    private static async Task<TResult> RunAsync<TResult>(string name, object input, FunctionContext context) =>
-        (TResult)(await ActivityCatalog.All[name].Registration.Invoke(context.InstanceServices, input, context.CancellationToken))!;
+    public Task<Archived> Archive([ActivityTrigger] ArchiveRequest input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ArchiveActivity>().RunAsync(input, cancellationToken);
 }

@@ -1,8 +1,8 @@
 using Azure.Storage.Blobs;
+using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Functions;
@@ -12,7 +12,7 @@ namespace FunctionsUploader.Functions;
 /// trigger is for local runs on Azurite (which emulates no Event Grid). Choose one by disabling the other with the
 /// app setting AzureWebJobs.&lt;function&gt;.Disabled. Both bind a BlobClient, which never downloads the content.
 /// </summary>
-public sealed class BlobStartFunctions(ILogger<BlobStartFunctions> logger)
+public sealed class BlobStartFunctions(UploadIntake intake, ArchiveActivity archive, ILogger<BlobStartFunctions> logger)
 {
     public const string EventGridFunction = "StartFromBlobEvent";
     public const string PollingFunction = "StartFromBlobPolling";
@@ -25,19 +25,19 @@ public sealed class BlobStartFunctions(ILogger<BlobStartFunctions> logger)
         [BlobTrigger("%Uploader:Staging:Container%/{name}", Source = BlobTriggerSource.EventGrid, Connection = StagingConnection)] BlobClient blob,
         string name,
         [DurableClient] DurableTaskClient client,
-        FunctionContext context) => StartAsync(name, client, context);
+        CancellationToken cancellationToken) => StartAsync(name, client, cancellationToken);
 
     [Function(PollingFunction)]
     public Task OnBlobPolled(
         [BlobTrigger("%Uploader:Staging:Container%/{name}", Source = BlobTriggerSource.LogsAndContainerScan, Connection = StagingConnection)] BlobClient blob,
         string name,
         [DurableClient] DurableTaskClient client,
-        FunctionContext context) => StartAsync(name, client, context);
+        CancellationToken cancellationToken) => StartAsync(name, client, cancellationToken);
 
-    private async Task StartAsync(string name, DurableTaskClient client, FunctionContext context)
+    private async Task StartAsync(string name, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var starter = ActivatorUtilities.CreateInstance<UploadStarter>(context.InstanceServices, new DurableStarter(client));
-        foreach (var started in await starter.FromBlobEventAsync(name, context.CancellationToken))
+        var starter = new UploadStarter(intake, new DurableStarter(client), archive);
+        foreach (var started in await starter.FromBlobEventAsync(name, cancellationToken))
         {
             Logs.BlobStart(logger, name, started.JobId ?? "-", started.Vendor ?? "-", started.Outcome.ToString(), started.Reason ?? string.Empty);
         }

@@ -10,7 +10,7 @@ namespace FunctionsUploader.Functions;
 /// Core's <see cref="IOrchestrationStarter"/> over Durable's client. An instance that exists in any state counts
 /// as started: Durable would otherwise replace a finished instance with a new run (and upload the file again).
 /// </summary>
-internal sealed class DurableStarter(DurableTaskClient client) : IOrchestrationStarter
+public sealed class DurableStarter(DurableTaskClient client) : IOrchestrationStarter
 {
     public async Task<StartOutcome> StartIfNewAsync(UploadJob job, CancellationToken cancellationToken = default)
     {
@@ -21,7 +21,9 @@ internal sealed class DurableStarter(DurableTaskClient client) : IOrchestrationS
 
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.Upload, job, new StartOrchestrationOptions(InstanceId: job.JobId), cancellationToken);
+            // Deduplicate on every status: two deliveries racing past the check above must not both start it.
+            var options = new StartOrchestrationOptions(InstanceId: job.JobId).WithDedupeStatuses([.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses]);
+            await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.Upload, job, options, cancellationToken);
             return StartOutcome.Started;
         }
         catch (Exception e) when (IsAlreadyExists(e))

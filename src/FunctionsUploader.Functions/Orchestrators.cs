@@ -4,14 +4,14 @@ using Microsoft.DurableTask;
 
 namespace FunctionsUploader.Functions;
 
-/// <summary>The orchestrations: each hands its Durable context to the Core workflow, nothing more.</summary>
+/// <summary>The orchestrations: each hands its Durable context to Core's orchestrator class, nothing more.</summary>
 public static class Orchestrators
 {
     [Function(OrchestrationNames.Upload)]
     public static Task<UploadResult> Upload([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        UploadWorkflow.RunAsync(new DurableWorkflowContext(context), context.GetInput<UploadJob>()!);
+        new UploadOrchestrator().RunAsync(context, context.GetInput<UploadJob>()!);
 
     [Function(OrchestrationNames.Transfer)]
     public static Task<TransferProgress> Transfer([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        TransferWorkflow.RunAsync(new DurableWorkflowContext(context), context.GetInput<TransferSlice>()!);
+        new TransferOrchestrator().RunAsync(context, context.GetInput<TransferSlice>()!);
 }

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsUploader.Functions;
 
@@ -15,15 +14,15 @@ namespace FunctionsUploader.Functions;
 /// The HTTP API under /api/uploads (function keys required): start a job, read its status and progress, cancel
 /// it (terminate, then compensate at the vendor and move the source to failed/), and purge a finished job's history.
 /// </summary>
-public static class UploadsApi
+public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, JobCancellation cancellation)
 {
     [Function("StartUpload")]
-    public static async Task<IActionResult> Start(
+    public async Task<IActionResult> Start(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        FunctionContext context)
+        CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(request, context.CancellationToken);
+        var body = await ReadBodyAsync(request, cancellationToken);
         if (body is null)
         {
             return Problem(StatusCodes.Status400BadRequest, $"The request body must be a JSON object of at most {UploadInstructions.MaxBytes} bytes.");
@@ -31,8 +30,8 @@ public static class UploadsApi
 
         try
         {
-            var starter = ActivatorUtilities.CreateInstance<UploadStarter>(context.InstanceServices, new DurableStarter(client));
-            var jobs = await starter.FromRequestAsync(UploadInstructions.ParseRequest(body), context.CancellationToken);
+            var starter = new UploadStarter(intake, new DurableStarter(client), archive);
+            var jobs = await starter.FromRequestAsync(UploadInstructions.ParseRequest(body), cancellationToken);
             var listed = jobs.Select(j => new { jobId = j.JobId, vendor = j.Vendor, outcome = j.Outcome.ToString(), statusUri = StatusUri(request, j.JobId!) }).ToList();
             return new AcceptedResult(listed[0].statusUri, new { jobs = listed });
         }
@@ -43,13 +42,13 @@ public static class UploadsApi
     }
 
     [Function("GetUpload")]
-    public static async Task<IActionResult> Get(
+    public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "uploads/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient client,
-        FunctionContext context)
+        CancellationToken cancellationToken)
     {
-        if (await FindJobAsync(client, id, inputsAndOutputs: true, context.CancellationToken) is not { } instance)
+        if (await FindJobAsync(client, id, inputsAndOutputs: true, cancellationToken) is not { } instance)
         {
             return NoSuchJob(id);
         }
@@ -68,13 +67,13 @@ public static class UploadsApi
     }
 
     [Function("CancelUpload")]
-    public static async Task<IActionResult> Cancel(
+    public async Task<IActionResult> Cancel(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "uploads/{id}/cancel")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient client,
-        FunctionContext context)
+        CancellationToken cancellationToken)
     {
-        if (await FindJobAsync(client, id, inputsAndOutputs: true, context.CancellationToken) is not { } instance)
+        if (await FindJobAsync(client, id, inputsAndOutputs: true, cancellationToken) is not { } instance)
         {
             return NoSuchJob(id);
         }
@@ -86,7 +85,7 @@ public static class UploadsApi
 
         try
         {
-            await client.TerminateInstanceAsync(id, context.CancellationToken);
+            await client.TerminateInstanceAsync(id, cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
         {
@@ -97,24 +96,24 @@ public static class UploadsApi
         // stop on the job's cancellation mark, which JobCancellation sets before it compensates.
         await foreach (var slice in client.GetAllInstancesAsync(new OrchestrationQuery(
             Statuses: [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
-            InstanceIdPrefix: UploadWorkflow.TransferInstancePrefix(id))))
+            InstanceIdPrefix: UploadOrchestrator.TransferInstancePrefix(id))))
         {
-            await client.TerminateInstanceAsync(slice.InstanceId, context.CancellationToken);
+            await client.TerminateInstanceAsync(slice.InstanceId, cancellationToken);
         }
 
         var job = instance.ReadInputAs<UploadJob>()!;
-        var archived = await context.InstanceServices.GetRequiredService<JobCancellation>().CancelAsync(job, "Cancelled by an API request.", context.CancellationToken);
+        var archived = await cancellation.CancelAsync(job, "Cancelled by an API request.", cancellationToken);
         return new AcceptedResult(StatusUri(request, id), new { jobId = id, cancelled = true, archivedTo = archived.Destination });
     }
 
     [Function("PurgeUpload")]
-    public static async Task<IActionResult> Purge(
+    public async Task<IActionResult> Purge(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "uploads/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient client,
-        FunctionContext context)
+        CancellationToken cancellationToken)
     {
-        if (await FindJobAsync(client, id, inputsAndOutputs: false, context.CancellationToken) is not { } instance)
+        if (await FindJobAsync(client, id, inputsAndOutputs: false, cancellationToken) is not { } instance)
         {
             return NoSuchJob(id);
         }
@@ -125,10 +124,10 @@ public static class UploadsApi
         }
 
         // Recursive purge is not supported (PurgeInstanceOptions says so): purge the transfer slices by id prefix.
-        await client.PurgeInstanceAsync(id, context.CancellationToken);
-        await foreach (var slice in client.GetAllInstancesAsync(new OrchestrationQuery(InstanceIdPrefix: UploadWorkflow.TransferInstancePrefix(id))))
+        await client.PurgeInstanceAsync(id, cancellationToken);
+        await foreach (var slice in client.GetAllInstancesAsync(new OrchestrationQuery(InstanceIdPrefix: UploadOrchestrator.TransferInstancePrefix(id))))
         {
-            await client.PurgeInstanceAsync(slice.InstanceId, context.CancellationToken);
+            await client.PurgeInstanceAsync(slice.InstanceId, cancellationToken);
         }
 
         return new NoContentResult();

@@ -2,7 +2,7 @@ using System.Text.Json;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using Microsoft.DurableTask;
 
 namespace FunctionsUploader.Activities;
 
@@ -11,16 +11,16 @@ namespace FunctionsUploader.Activities;
 /// &lt;name&gt;.error.json. Copy first, check the copy, then delete the source only if it is the version the job
 /// read (ETag): nothing is ever lost, and running twice (after a crash) finds the work done.
 /// </summary>
-public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documents, TimeProvider time) : IActivity<ArchiveRequest, Archived>
+[DurableTask(ActivityNames.Archive)]
+public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documents, TimeProvider time) : JobActivity<ArchiveRequest, Archived>
 {
     /// <summary>
     /// Archives the job's source. When other jobs share it (one drop, several vendors), the source stays until all
     /// of them have ended, so none loses its file mid-upload; the last to end moves it, to processed/ only if every
     /// vendor has the file, else to failed/ with a report of each vendor's outcome. Until then: no destination.
     /// </summary>
-    public async Task<Archived> RunAsync(ArchiveRequest input, CancellationToken cancellationToken)
+    protected override async Task<Archived> ExecuteAsync(ArchiveRequest input, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
         var job = input.Job;
         if (job.Siblings.Count == 0)
         {

@@ -1,15 +1,15 @@
 using FunctionsUploader.Vendors;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using Microsoft.DurableTask;
 
 namespace FunctionsUploader.Activities;
 
 /// <summary>Step 3, the fan-in: every batch's receipts, checked against the plan, then the vendor's commit.</summary>
-public sealed class CommitActivity(JobDocuments documents, VendorConnectors connectors) : IActivity<UploadJob, Committed>
+[DurableTask(ActivityNames.Commit)]
+public sealed class CommitActivity(JobDocuments documents, VendorConnectors connectors) : JobActivity<UploadJob, Committed>
 {
-    public async Task<Committed> RunAsync(UploadJob input, CancellationToken cancellationToken)
+    protected override async Task<Committed> ExecuteAsync(UploadJob input, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
         await documents.ThrowIfCancelledAsync(input.JobId, "the commit", cancellationToken);
         var (session, file) = await documents.PreparedAsync(input.JobId, cancellationToken);
         var receipts = await documents.AllReceiptsAsync(input.JobId, file.Batches().Count, cancellationToken);

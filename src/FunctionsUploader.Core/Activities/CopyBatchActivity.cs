@@ -1,7 +1,7 @@
 using FunctionsUploader.Transfer;
 using FunctionsUploader.Vendors;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using Microsoft.DurableTask;
 
 namespace FunctionsUploader.Activities;
 
@@ -11,12 +11,12 @@ namespace FunctionsUploader.Activities;
 /// A job cancelled from outside stops its batches: before they start, and while they run (checked every
 /// <see cref="WorkflowSettings.CancelCheckInterval"/>).
 /// </summary>
+[DurableTask(ActivityNames.CopyBatch)]
 public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents, VendorConnectors connectors, TransferEngine engine)
-    : IActivity<CopyBatchRequest, BatchCopied>
+    : JobActivity<CopyBatchRequest, BatchCopied>
 {
-    public async Task<BatchCopied> RunAsync(CopyBatchRequest input, CancellationToken cancellationToken)
+    protected override async Task<BatchCopied> ExecuteAsync(CopyBatchRequest input, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
         var job = input.Job;
         var (session, file) = await documents.PreparedAsync(job.JobId, cancellationToken);
         var batches = file.Batches();

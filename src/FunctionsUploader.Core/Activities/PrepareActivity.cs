@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using FunctionsUploader.Transfer;
 using FunctionsUploader.Vendors;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using Microsoft.DurableTask;
 
 namespace FunctionsUploader.Activities;
 
@@ -11,12 +11,12 @@ namespace FunctionsUploader.Activities;
 /// cut the file into parts and batches. The session and the plan go to the job store; the orchestration gets
 /// counts only. Run again after a crash, it returns what the first run stored instead of opening a second upload.
 /// </summary>
+[DurableTask(ActivityNames.Prepare)]
 public sealed class PrepareActivity(JobSources sources, JobDocuments documents, VendorConnectors connectors, TransferOptions options)
-    : IActivity<UploadJob, PreparedUpload>
+    : JobActivity<UploadJob, PreparedUpload>
 {
-    public async Task<PreparedUpload> RunAsync(UploadJob input, CancellationToken cancellationToken)
+    protected override async Task<PreparedUpload> ExecuteAsync(UploadJob input, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
         var stored = await documents.SessionAsync(input.JobId, cancellationToken);
         if (stored is not null && await documents.FileAsync(input.JobId, cancellationToken) is { } storedFile)
         {

@@ -160,4 +160,8 @@ public sealed record UploadResult(
     string? SourceMd5,
     string? DestinationMd5,
     string? ArchivedTo,
-    FailureReport? Failure);
+    FailureReport? Failure)
+{
+    /// <summary>What went wrong after the vendor had the file; the job completed all the same.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -23,8 +23,14 @@ public sealed record UploadStatus
 
     public string? LastError { get; init; }
 
-    public UploadStatus WithError(string error) =>
-        this with { LastError = error.Length <= MaxErrorLength ? error : error[..MaxErrorLength] + "…" };
+    /// <summary>What went wrong after the vendor had the file (a step refused, processing not confirmed): the job still completes.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public UploadStatus WithError(string error) => this with { LastError = Shorten(error) };
+
+    public UploadStatus WithWarnings(IEnumerable<string> warnings) => this with { Warnings = [.. warnings.Select(Shorten)] };
+
+    private static string Shorten(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength] + "…";
 }
 
 public static class UploadPhase

@@ -111,7 +111,8 @@ public sealed class EmulatorProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback port nothing listens on right now (another process may still take it before it is used).</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

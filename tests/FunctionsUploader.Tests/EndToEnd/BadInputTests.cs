@@ -2,7 +2,7 @@ using System.Text;
 using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using FunctionsUploader.Functions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsUploader.Tests.EndToEnd;
@@ -67,7 +67,7 @@ public sealed class BadInputTests(JobWorld world) : IClassFixture<JobWorld>, IDi
     public async Task Bad_input_ends_in_a_clear_failure_and_the_source_is_kept(string @case, Entry entry, string fileName, long size, string? json, string? setting, string expected)
     {
         var overrides = setting is null ? null : new Dictionary<string, string?> { [setting.Split('=')[0]] = setting.Split('=', 2)[1] };
-        using var host = await world.HostAsync(_folder, overrides);
+        await using var host = await world.HostAsync(_folder, overrides);
 
         var (reason, sourceKept) = entry switch
         {
@@ -83,7 +83,7 @@ public sealed class BadInputTests(JobWorld world) : IClassFixture<JobWorld>, IDi
 
     private static async Task<(string? Reason, bool SourceKept)> RunLocalAsync(JobHost host, string fileName, long size, string json)
     {
-        var path = Path.Combine(Path.GetDirectoryName(host.Runner.JournalDirectory)!, fileName);
+        var path = Path.Combine(Path.GetDirectoryName(host.Configuration["Uploader:JobStore:Directory"])!, fileName);
         await using (var file = File.Create(path))
         {
             file.SetLength(size); // Sparse: the vendor's refusal must come before any byte is read.
@@ -91,7 +91,7 @@ public sealed class BadInputTests(JobWorld world) : IClassFixture<JobWorld>, IDi
 
         var instructions = UploadInstructions.ParseRequest(Encoding.UTF8.GetBytes(json));
         var job = UploadIntake.ForLocalFile(path, instructions, host.Services.GetRequiredService<FunctionsUploader.Vendors.VendorConnectors>().Names, host.Settings);
-        var result = await host.Runner.RunAsync(job);
+        var result = await host.RunAsync(job);
         var kept = File.Exists(path) && new FileInfo(path).Length == size;
         File.Delete(path);
         return (result.Failure?.Reason, kept && result.Outcome == UploadOutcome.Failed);
@@ -122,12 +122,12 @@ public sealed class BadInputTests(JobWorld world) : IClassFixture<JobWorld>, IDi
         }
         else
         {
-            var inProcess = new InProcessStarter(host.Runner);
-            var starter = new UploadStarter(host.Intake, inProcess, host.Services.GetRequiredService<ArchiveActivity>());
+            var durable = new DurableStarter(host.App.Client);
+            var starter = new UploadStarter(host.Intake, durable, host.Services.GetRequiredService<ArchiveActivity>());
             var started = Assert.Single(await starter.FromBlobEventAsync(fileName));
             reason = started.Outcome == StartOutcome.Rejected
                 ? started.Reason
-                : (await inProcess.CompletionAsync(started.JobId!)).Failure?.Reason;
+                : (await host.App.CompletionAsync(started.JobId!)).Result.Failure?.Reason;
         }
 
         // Kept means: still in staging, or moved whole to failed/ beside an error report.

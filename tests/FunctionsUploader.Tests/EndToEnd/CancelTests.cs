@@ -21,7 +21,7 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
     [Fact]
     public async Task A_cancelled_job_stops_its_running_batch_and_sends_no_more_chunks()
     {
-        using var host = await world.HostAsync(_folder, new Dictionary<string, string?> { ["Uploader:Workflow:CancelCheckInterval"] = "00:00:00.100" });
+        await using var host = await world.HostAsync(_folder, new Dictionary<string, string?> { ["Uploader:Workflow:CancelCheckInterval"] = "00:00:00.100" });
         var data = TestData.Bytes(4 * JobWorld.PreprChunk, seed: 41);
         const string name = "pr/cancel me.mp4";
         var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"],\"title\":\"Cancel me\"}"));
@@ -29,7 +29,7 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
 
         // Prepr holds the second chunk for 30 s: the cancel comes while the first batch is still copying.
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Nth = 2, DelayMs = 30_000 });
-        var running = host.Runner.RunAsync(job);
+        var running = host.RunAsync(job);
         while (await TransfersAsync() == transfersBefore)
         {
             await Task.Delay(20);
@@ -53,7 +53,7 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
     [Fact]
     public async Task A_cancel_whose_vendor_cleanup_fails_still_moves_the_source_to_failed_and_says_what_is_left()
     {
-        using var host = await world.HostAsync(_folder);
+        await using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(JobWorld.PreprChunk, seed: 43);
         const string name = "pr/cleanup fails.mp4";
         var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"]}"));
@@ -74,7 +74,7 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
     [Fact]
     public async Task A_cancel_that_comes_while_the_upload_opens_leaves_nothing_open_at_the_vendor()
     {
-        using var host = await world.HostAsync(_folder);
+        await using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(JobWorld.PreprChunk, seed: 47);
         const string name = "pr/cancel while opening.mp4";
         var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"]}"));

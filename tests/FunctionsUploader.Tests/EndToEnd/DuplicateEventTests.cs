@@ -1,7 +1,7 @@
 using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using FunctionsUploader.Functions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsUploader.Tests.EndToEnd;
@@ -15,16 +15,16 @@ public sealed class DuplicateEventTests(JobWorld world) : IClassFixture<JobWorld
     [Fact]
     public async Task The_same_blob_event_five_times_starts_one_job_and_makes_one_vendor_asset()
     {
-        using var host = await world.HostAsync(_folder);
+        await using var host = await world.HostAsync(_folder);
         var assetsBefore = (await world.Sandbox.AssetIdsAsync("mediavalet")).Count;
         var data = TestData.Bytes(3 * 1024 * 1024, seed: 5);
         await host.Staging.Staging.GetBlobClient("mv/five times.mp4").UploadAsync(new MemoryStream(data), data.Length);
-        var inProcess = new InProcessStarter(host.Runner);
-        var starter = new UploadStarter(host.Intake, inProcess, host.Services.GetRequiredService<ArchiveActivity>());
+        var durable = new DurableStarter(host.App.Client);
+        var starter = new UploadStarter(host.Intake, durable, host.Services.GetRequiredService<ArchiveActivity>());
 
         var deliveries = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => starter.FromBlobEventAsync("mv/five times.mp4")));
         var started = deliveries.SelectMany(d => d).ToList();
-        var result = await inProcess.CompletionAsync(started.Single(s => s.Outcome == StartOutcome.Started).JobId!);
+        var (result, _) = await host.App.CompletionAsync(started.Single(s => s.Outcome == StartOutcome.Started).JobId!);
         var late = await starter.FromBlobEventAsync("mv/five times.mp4");
 
         Assert.Equal(UploadOutcome.Completed, result.Outcome);

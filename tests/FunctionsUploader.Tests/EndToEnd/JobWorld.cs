@@ -3,7 +3,6 @@ using FunctionsUploader.Simulators.Sandbox;
 using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -73,34 +72,40 @@ public sealed class JobWorld : IAsyncLifetime
         return settings;
     }
 
-    /// <summary>A host wired exactly as the CLI and the Functions app are (AddUploader), over these settings.</summary>
+    /// <summary>
+    /// The Functions app's own orchestration and activity functions on the real Durable engine, with services
+    /// registered as the app registers them (AddUploader), over these settings.
+    /// </summary>
     public async Task<JobHost> HostAsync(string folder, IDictionary<string, string?>? overrides = null)
     {
         var settings = Settings(folder, overrides);
         settings["Uploader:JobStore:Directory"] = Path.Combine(folder, "jobs");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var logs = new CapturedLogs();
-        var services = new ServiceCollection()
-            .AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
-            .AddUploader(configuration)
-            .BuildServiceProvider();
-        var staging = services.GetRequiredService<StagingAccount>();
+        var functions = new AppFunctions();
+        var app = await DurableHost.StartAsync(functions.Register, services => services.AddUploader(configuration), logs);
+        functions.UseServices(app.Services);
+        var staging = app.Services.GetRequiredService<StagingAccount>();
         await staging.Staging.CreateIfNotExistsAsync();
-        var runner = new InProcessRunner(services, ActivityCatalog.Registrations, Path.Combine(folder, "journals"), TimeProvider.System, services.GetRequiredService<ILoggerFactory>());
-        return new JobHost(services, staging, runner, services.GetRequiredService<IOptions<WorkflowSettings>>().Value, logs, settings);
+        return new JobHost(app, functions, staging, app.Services.GetRequiredService<IOptions<WorkflowSettings>>().Value, logs, settings);
     }
 }
 
-/// <summary>One test's services, staging containers, runner and captured logs.</summary>
+/// <summary>One test's Functions app on the engine, its staging containers and captured logs.</summary>
 public sealed record JobHost(
-    ServiceProvider Services,
+    DurableHost App,
+    AppFunctions Functions,
     StagingAccount Staging,
-    InProcessRunner Runner,
     WorkflowSettings Settings,
     CapturedLogs Logs,
-    IReadOnlyDictionary<string, string?> Configuration) : IDisposable
+    IReadOnlyDictionary<string, string?> Configuration) : IAsyncDisposable
 {
+    public IServiceProvider Services => App.Services;
+
     public UploadIntake Intake => Services.GetRequiredService<UploadIntake>();
+
+    /// <summary>Runs a job on the engine, as the app's starters schedule it, to its end.</summary>
+    public async Task<UploadResult> RunAsync(UploadJob job) => (await App.RunAsync(job)).Result;
 
     /// <summary>Drops a file in staging with its sidecar written first, as a user does; returns the jobs intake makes of it.</summary>
     public async Task<IReadOnlyList<UploadJob>> DropAsync(string name, byte[] data, string sidecarJson)
@@ -111,5 +116,5 @@ public sealed record JobHost(
         return await Intake.FromBlobAsync(name);
     }
 
-    public void Dispose() => Services.Dispose();
+    public ValueTask DisposeAsync() => App.DisposeAsync();
 }

@@ -16,7 +16,7 @@ public sealed class PrepareRerunTests(JobWorld world) : IClassFixture<JobWorld>,
     [InlineData("mediavalet")]
     public async Task A_prepare_that_stopped_after_opening_the_upload_goes_on_with_that_upload(string vendor)
     {
-        using var host = await world.HostAsync(_folder);
+        await using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(3 * JobWorld.PreprChunk, seed: 44);
         var name = $"{vendor}/rerun.mp4";
         var job = Assert.Single(await host.DropAsync(name, data, $"{{\"vendors\":[\"{vendor}\"]}}"));
@@ -31,7 +31,7 @@ public sealed class PrepareRerunTests(JobWorld world) : IClassFixture<JobWorld>,
 
         Assert.Equal(first, second);
         Assert.Equal(assets, await world.Sandbox.AssetIdsAsync(vendor));
-        var result = await host.Runner.RunAsync(job);
+        var result = await host.RunAsync(job);
         Assert.Equal(first.VendorAssetId, result.VendorAssetId);
         Assert.Equal(TestData.Md5Hex(data), (await world.Sandbox.InspectAsync(vendor, result.VendorAssetId!)).Md5);
     }

@@ -14,14 +14,14 @@ public sealed class RefusedPartTests(JobWorld world) : IClassFixture<JobWorld>, 
     [Fact]
     public async Task A_part_the_vendor_refuses_for_good_fails_the_job_without_resending_the_batch()
     {
-        using var host = await world.HostAsync(_folder);
+        await using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(3 * JobWorld.PreprChunk, seed: 42);
         const string name = "pr/refused.mp4";
         var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"]}"));
         var transfersBefore = await TransfersAsync();
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Times = 0, Status = 400 });
 
-        var result = await host.Runner.RunAsync(job);
+        var result = await host.RunAsync(job);
 
         Assert.Equal(UploadOutcome.Failed, result.Outcome);
         Assert.Equal(ActivityNames.CopyBatch, result.Failure!.Step);

@@ -4,7 +4,7 @@ using FunctionsUploader.Intake;
 using FunctionsUploader.Simulators;
 using FunctionsUploader.Simulators.Faults;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using FunctionsUploader.Functions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsUploader.Tests.EndToEnd;
@@ -19,7 +19,7 @@ public sealed class SharedSourceTests(JobWorld world) : IClassFixture<JobWorld>,
     [Fact]
     public async Task Every_vendor_gets_the_whole_file_and_the_source_moves_to_processed_once_all_are_done()
     {
-        using var host = await world.HostAsync(_folder);
+        await using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(6 * 1024 * 1024, seed: 45);
         const string name = "both/talk.mp4";
 
@@ -39,7 +39,7 @@ public sealed class SharedSourceTests(JobWorld world) : IClassFixture<JobWorld>,
     [Fact]
     public async Task When_one_vendor_fails_the_others_still_finish_and_the_source_goes_to_failed_with_every_outcome()
     {
-        using var host = await world.HostAsync(_folder);
+        await using var host = await world.HostAsync(_folder);
         var data = TestData.Bytes(6 * 1024 * 1024, seed: 46);
         const string name = "both/refused by prepr.mp4";
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "createAsset", Status = 400 });
@@ -66,12 +66,12 @@ public sealed class SharedSourceTests(JobWorld world) : IClassFixture<JobWorld>,
     private static async Task<UploadResult[]> RunAsync(JobHost host, string name, byte[] data)
     {
         Assert.Equal(2, (await host.DropAsync(name, data, "{\"vendors\":[\"mediavalet\",\"prepr\"],\"title\":\"Shared\"}")).Count);
-        var inProcess = new InProcessStarter(host.Runner);
-        var starter = new UploadStarter(host.Intake, inProcess, host.Services.GetRequiredService<ArchiveActivity>());
+        var durable = new DurableStarter(host.App.Client);
+        var starter = new UploadStarter(host.Intake, durable, host.Services.GetRequiredService<ArchiveActivity>());
 
         var started = await starter.FromBlobEventAsync(name);
 
         Assert.Equal(2, started.Count);
-        return await Task.WhenAll(started.Select(s => inProcess.CompletionAsync(s.JobId!)));
+        return await Task.WhenAll(started.Select(async s => (await host.App.CompletionAsync(s.JobId!)).Result));
     }
 }

@@ -2,11 +2,10 @@ using System.Security.Cryptography;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
 
 namespace FunctionsUploader.Tests.EndToEnd;
 
-/// <summary>Whole jobs through the runner, real activities, simulators and emulators: bytes, fields and archive.</summary>
+/// <summary>Whole jobs through the Functions app on the Durable engine, real activities, simulators and emulators: bytes, fields and archive.</summary>
 public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDisposable
 {
     private const int MiB = 1024 * 1024;
@@ -33,7 +32,7 @@ public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDi
     [MemberData(nameof(Jobs))]
     public async Task A_file_dropped_in_staging_reaches_the_vendor_whole_with_its_details_and_moves_to_processed(string vendor, int size)
     {
-        using var host = await world.HostAsync(_folder);
+        await using var host = await world.HostAsync(_folder);
         var name = $"dam/Clip één — {vendor} {size}.mp4";
         var data = TestData.Bytes(size, seed: size);
         await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
@@ -49,7 +48,7 @@ public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDi
         };
         var job = Assert.Single(await host.Intake.FromRequestAsync(request));
 
-        var result = await host.Runner.RunAsync(job);
+        var result = await host.RunAsync(job);
 
         Assert.True(result.Outcome == UploadOutcome.Completed, $"{result.Failure}");
         Assert.Equal(size, result.Bytes);
@@ -65,7 +64,7 @@ public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDi
         }
 
         Assert.NotEmpty(host.Logs.Lines);
-        Assert.True(await ReplayChecker.VerifyDirectoryAsync(host.Runner.JournalDirectory) >= 1);
+        Assert.True(host.Functions.Executions[OrchestrationNames.Upload] > 1, "the orchestrator replayed");
         AssertNoSecretLeaked(host);
     }
 
@@ -79,8 +78,8 @@ public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDi
             .Select(c => c.Value!)
             .Append(FunctionsUploader.Simulators.Emulators.LocalEmulators.AzuriteAccountKey)
             .ToList();
-        var journals = Directory.GetFiles(host.Runner.JournalDirectory, "*.jsonl").Select(File.ReadAllText);
-        foreach (var text in host.Logs.Lines.Concat(journals))
+        Assert.NotEmpty(host.App.HistoryPayloads);
+        foreach (var text in host.Logs.Lines.Concat(host.App.HistoryPayloads))
         {
             Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
             Assert.DoesNotContain("sig=", text, StringComparison.Ordinal);

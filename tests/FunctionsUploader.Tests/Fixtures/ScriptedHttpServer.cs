@@ -1,3 +1,4 @@
+using FunctionsUploader.Simulators.Emulators;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -20,7 +21,7 @@ public sealed class ScriptedHttpServer : IAsyncDisposable
         _respond = respond;
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = EmulatorProcess.FreeLoopbackPort();
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -56,13 +57,6 @@ public sealed class ScriptedHttpServer : IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     private async Task LoopAsync()

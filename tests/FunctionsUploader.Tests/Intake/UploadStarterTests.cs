@@ -6,25 +6,36 @@ using FunctionsUploader.Jobs;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Tests.Workflow;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using FunctionsUploader.Functions;
 
 namespace FunctionsUploader.Tests.Intake;
 
-public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emulators>, IDisposable
+public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emulators>, IAsyncLifetime
 {
-    private readonly string _journals = Directory.CreateTempSubdirectory("functionsuploader-starter-").FullName;
+    private readonly ScriptedActivities _activities = new();
+    private DurableHost? _engine;
 
-    public void Dispose() => Directory.Delete(_journals, recursive: true);
+    private DurableHost Engine => _engine ?? throw new InvalidOperationException("not initialised");
+
+    public async Task InitializeAsync() => _engine = await DurableHost.StartAsync(_activities.Register);
+
+    public async Task DisposeAsync()
+    {
+        if (_engine is not null)
+        {
+            await _engine.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task The_same_blob_event_delivered_five_times_starts_one_job()
     {
-        var (staging, starter, activities, inProcess) = await SetUpAsync();
+        var (staging, starter, activities) = await SetUpAsync();
         await staging.Staging.GetBlobClient("dam/once.mp4").UploadAsync(new MemoryStream(new byte[10]), 10);
 
         var deliveries = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => starter.FromBlobEventAsync("dam/once.mp4")));
         var started = deliveries.SelectMany(d => d).ToList();
-        var result = await inProcess.CompletionAsync(started.Single(s => s.Outcome == StartOutcome.Started).JobId!);
+        var (result, _) = await Engine.CompletionAsync(started.Single(s => s.Outcome == StartOutcome.Started).JobId!);
         var afterwards = await starter.FromBlobEventAsync("dam/once.mp4");
 
         Assert.Single(started, s => s.Outcome == StartOutcome.Started);
@@ -39,7 +50,7 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
     [Fact]
     public async Task A_file_refused_at_intake_moves_to_failed_with_the_reason()
     {
-        var (staging, starter, activities, _) = await SetUpAsync();
+        var (staging, starter, activities) = await SetUpAsync();
         await staging.Staging.GetBlobClient("dam/bad.mp4").UploadAsync(new MemoryStream(new byte[10]), 10);
         var sidecar = Encoding.UTF8.GetBytes("{\"titel\":\"typo\"}");
         await staging.Staging.GetBlobClient("dam/bad.mp4.upload.json").UploadAsync(new MemoryStream(sidecar), sidecar.Length);
@@ -58,7 +69,7 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
         Assert.Contains("unknown field 'titel'", json.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
-    private async Task<(StagingAccount Staging, UploadStarter Starter, ScriptedActivities Activities, InProcessStarter InProcess)> SetUpAsync()
+    private async Task<(StagingAccount Staging, UploadStarter Starter, ScriptedActivities Activities)> SetUpAsync()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var options = new IntakeOptions
@@ -74,9 +85,7 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
         };
         var staging = new StagingAccount(options.Staging);
         await staging.Staging.CreateIfNotExistsAsync();
-        var activities = new ScriptedActivities();
-        var inProcess = new InProcessStarter(new InProcessRunner(new EmptyServices(), activities.Registrations(), _journals));
         var intake = new UploadIntake(staging.Staging, options, ["mediavalet"], new WorkflowSettings { Retry = WorkflowRetryOptions.Fast() });
-        return (staging, new UploadStarter(intake, inProcess, new ArchiveActivity(staging, new JobDocuments(new BlobJobStore(staging.Jobs)), TimeProvider.System)), activities, inProcess);
+        return (staging, new UploadStarter(intake, new DurableStarter(Engine.Client), new ArchiveActivity(staging, new JobDocuments(new BlobJobStore(staging.Jobs)), TimeProvider.System)), _activities);
     }
 }

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using Microsoft.DurableTask;
 
 namespace FunctionsUploader.Tests.Workflow;
 
 /// <summary>
 /// Stand-in activities whose behaviour each test scripts: they exercise the orchestration logic (window,
-/// retries, failures, resume, replay), not storage or HTTP, which the end-to-end tests cover with real servers.
+/// retries, failures, compensation) on the real engine, not storage or HTTP, which the end-to-end tests cover with real servers.
 /// </summary>
 internal sealed class ScriptedActivities
 {
@@ -28,31 +28,34 @@ internal sealed class ScriptedActivities
 
     public int Count(string name) => Calls.Count(c => c == name || c.StartsWith(name + ":", StringComparison.Ordinal));
 
-    public IReadOnlyDictionary<string, ActivityRegistration> Registrations()
+    /// <summary>Registers the real orchestrators with these activities in their place.</summary>
+    public void Register(DurableTaskRegistry registry)
     {
         var checks = 0;
-        return new Dictionary<string, ActivityRegistration>
+        foreach (var orchestrator in UploadTasks.Orchestrators)
         {
-            [ActivityNames.Prepare] = Register<UploadJob, PreparedUpload>(ActivityNames.Prepare, j => Task.FromResult(Prepare(j))),
-            [ActivityNames.CopyBatch] = Register<CopyBatchRequest, BatchCopied>(ActivityNames.CopyBatch, r => CopyBatch(r), r => $":{r.Batch}"),
-            [ActivityNames.Commit] = Register<UploadJob, Committed>(ActivityNames.Commit, j => Task.FromResult(Commit(j))),
-            [ActivityNames.SetMetadata] = Register<UploadJob, StepOutcome>(ActivityNames.SetMetadata, _ => Task.FromResult(Finish(ActivityNames.SetMetadata))),
-            [ActivityNames.SetCategories] = Register<UploadJob, StepOutcome>(ActivityNames.SetCategories, _ => Task.FromResult(Finish(ActivityNames.SetCategories))),
-            [ActivityNames.SetStatus] = Register<UploadJob, StepOutcome>(ActivityNames.SetStatus, _ => Task.FromResult(Finish(ActivityNames.SetStatus))),
-            [ActivityNames.CheckProcessing] = Register<UploadJob, ProcessingCheck>(ActivityNames.CheckProcessing, _ => Task.FromResult(CheckProcessing(Interlocked.Increment(ref checks)))),
-            [ActivityNames.Compensate] = Register<CompensateRequest, StepOutcome>(ActivityNames.Compensate, r => Task.FromResult(Compensate(r))),
-            [ActivityNames.Archive] = Register<ArchiveRequest, Archived>(ActivityNames.Archive, r => Task.FromResult(Archive(r))),
-        };
+            registry.AddOrchestrator(orchestrator);
+        }
+
+        Add<UploadJob, PreparedUpload>(registry, ActivityNames.Prepare, j => Task.FromResult(Prepare(j)));
+        Add<CopyBatchRequest, BatchCopied>(registry, ActivityNames.CopyBatch, r => CopyBatch(r), r => $":{r.Batch}");
+        Add<UploadJob, Committed>(registry, ActivityNames.Commit, j => Task.FromResult(Commit(j)));
+        Add<UploadJob, StepOutcome>(registry, ActivityNames.SetMetadata, _ => Task.FromResult(Finish(ActivityNames.SetMetadata)));
+        Add<UploadJob, StepOutcome>(registry, ActivityNames.SetCategories, _ => Task.FromResult(Finish(ActivityNames.SetCategories)));
+        Add<UploadJob, StepOutcome>(registry, ActivityNames.SetStatus, _ => Task.FromResult(Finish(ActivityNames.SetStatus)));
+        Add<UploadJob, ProcessingCheck>(registry, ActivityNames.CheckProcessing, _ => Task.FromResult(CheckProcessing(Interlocked.Increment(ref checks))));
+        Add<CompensateRequest, StepOutcome>(registry, ActivityNames.Compensate, r => Task.FromResult(Compensate(r)));
+        Add<ArchiveRequest, Archived>(registry, ActivityNames.Archive, r => Task.FromResult(Archive(r)));
     }
 
     public static UploadJob Job(string id = "job-1", WorkflowSettings? settings = null) =>
         new(id, "mediavalet", new SourceRef("staging", "clip.mp4", "\"0x1\""), new UploadDetails { Title = "Clip" },
             settings ?? new WorkflowSettings { Retry = WorkflowRetryOptions.Fast(), ProcessingPollInterval = TimeSpan.FromMilliseconds(5) });
 
-    private ActivityRegistration Register<TIn, TOut>(string name, Func<TIn, Task<TOut>> run, Func<TIn, string>? label = null) =>
-        new(name, typeof(TIn), typeof(TOut), async (_, input, _) =>
+    private void Add<TIn, TOut>(DurableTaskRegistry registry, string name, Func<TIn, Task<TOut>> run, Func<TIn, string>? label = null) =>
+        registry.AddActivityFunc<TIn, TOut>(name, async (_, input) =>
         {
-            Calls.Enqueue(name + (label?.Invoke((TIn)input!) ?? string.Empty));
-            return await run((TIn)input!);
+            Calls.Enqueue(name + (label?.Invoke(input) ?? string.Empty));
+            return await run(input);
         });
 }

@@ -17,7 +17,7 @@ internal sealed class CallRunner(
 {
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
-    public async Task<object?> RunActivityAsync(string name, object? input, RetryPolicy? retry, CancellationToken cancellationToken)
+    public async Task<object?> RunActivityAsync(string name, object? input, RetrySettings? retry, CancellationToken cancellationToken)
     {
         if (!activities.TryGetValue(name, out var registration))
         {
@@ -43,10 +43,13 @@ internal sealed class CallRunner(
                 }
 
                 Logs.ActivityRetry(loggers.CreateLogger<CallRunner>(), name, attempt, e.GetType().Name);
-                await Task.Delay(retry!.DelayBefore(attempt + 1), time, cancellationToken);
+                await Task.Delay(DelayBefore(retry!, attempt + 1), time, cancellationToken);
             }
         }
     }
+
+    private static TimeSpan DelayBefore(RetrySettings retry, int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(retry.FirstInterval.TotalMilliseconds * Math.Pow(retry.BackoffCoefficient, attempt - 2), retry.MaxInterval.TotalMilliseconds));
 
     /// <summary>
     /// Runs (or resumes) an orchestration under its own journal; one that already completed returns its recorded

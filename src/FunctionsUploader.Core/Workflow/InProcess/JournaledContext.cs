@@ -61,7 +61,7 @@ internal sealed class JournaledContext : IWorkflowContext, WorkflowLoop.IEventSo
 
     public Exception? Fault { get; private set; }
 
-    public Task<TResult> CallActivityAsync<TResult>(string name, object? input, RetryPolicy? retry = null) =>
+    public Task<TResult> CallActivityAsync<TResult>(string name, object? input, RetrySettings? retry = null) =>
         Call<TResult>(JournalEntry.Activity, name, input, ct => _runner!.RunActivityAsync(name, input, retry, ct));
 
     public Task<TResult> CallSubOrchestratorAsync<TResult>(string name, string instanceId, object? input) =>

@@ -21,7 +21,7 @@ public interface IWorkflowContext
     /// Calls an activity by name. Failures arrive as <see cref="ActivityFailedException"/> once the retry policy
     /// (if any) gives up; failures the activity marked permanent are never retried.
     /// </summary>
-    Task<TResult> CallActivityAsync<TResult>(string name, object? input, RetryPolicy? retry = null);
+    Task<TResult> CallActivityAsync<TResult>(string name, object? input, RetrySettings? retry = null);
 
     /// <summary>Runs another workflow as a child with its own (shorter) history.</summary>
     Task<TResult> CallSubOrchestratorAsync<TResult>(string name, string instanceId, object? input);
@@ -69,26 +69,4 @@ public sealed class ActivityFailedException : Exception
     public string ErrorType { get; }
 
     public bool IsPermanent => ErrorType == typeof(PermanentFailureException).FullName;
-}
-
-/// <summary>
-/// Thrown by an activity for a failure that retrying cannot fix: bad input, a refusal by the vendor, a file too
-/// large for the vendor. Retry policies do not retry it. Its message is what the user reads: keep it specific
-/// and free of secrets.
-/// </summary>
-public sealed class PermanentFailureException : Exception
-{
-    public PermanentFailureException()
-    {
-    }
-
-    public PermanentFailureException(string message)
-        : base(message)
-    {
-    }
-
-    public PermanentFailureException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
 }

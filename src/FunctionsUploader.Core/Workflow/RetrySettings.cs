@@ -1,13 +1,15 @@
+using Microsoft.DurableTask;
+
 namespace FunctionsUploader.Workflow;
 
 /// <summary>
-/// The orchestration-level retry of one activity (layer 2 in DESIGN.md), mirroring Durable Task's RetryPolicy:
-/// the first retry waits <see cref="FirstInterval"/>, each next one <see cref="BackoffCoefficient"/> times longer,
-/// never longer than <see cref="MaxInterval"/>. Permanent failures are not retried.
+/// The numbers of one step's orchestration-level retry (layer 2 in DESIGN.md), as settings: Durable's own
+/// <see cref="RetryPolicy"/> is built from them where the orchestration calls the step. Permanent failures are
+/// not retried.
 /// </summary>
-public sealed record RetryPolicy(int MaxAttempts, TimeSpan FirstInterval, double BackoffCoefficient, TimeSpan MaxInterval)
+public sealed record RetrySettings(int MaxAttempts, TimeSpan FirstInterval, double BackoffCoefficient, TimeSpan MaxInterval)
 {
-    /// <summary>What makes this policy unusable (Durable refuses such a policy when the orchestration runs), by setting name under <paramref name="path"/>.</summary>
+    /// <summary>What makes these numbers unusable (Durable's RetryPolicy would refuse them inside the orchestration), by setting name under <paramref name="path"/>.</summary>
     public IEnumerable<string> Problems(string path)
     {
         if (MaxAttempts < 1)
@@ -31,29 +33,28 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan FirstInterval, double
         }
     }
 
-    /// <summary>The wait before attempt <paramref name="attempt"/> (2 = the first retry).</summary>
-    public TimeSpan DelayBefore(int attempt)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 2);
-        var delay = FirstInterval.TotalMilliseconds * Math.Pow(BackoffCoefficient, attempt - 2);
-        return TimeSpan.FromMilliseconds(Math.Min(delay, MaxInterval.TotalMilliseconds));
-    }
+    /// <summary>Durable's retry policy with these numbers, which gives up at once on a failure marked permanent.</summary>
+    public TaskOptions ToTaskOptions() =>
+        TaskOptions.FromRetryPolicy(new RetryPolicy(MaxAttempts, FirstInterval, BackoffCoefficient, MaxInterval)
+        {
+            HandleFailure = failure => !TaskFailures.IsPermanent(failure),
+        });
 }
 
 /// <summary>The policies of each step: fast steps retry briefly, copy batches ride out longer outages.</summary>
 public sealed class WorkflowRetryOptions
 {
-    public RetryPolicy Prepare { get; set; } = new(4, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(1));
+    public RetrySettings Prepare { get; set; } = new(4, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(1));
 
-    public RetryPolicy CopyBatch { get; set; } = new(6, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5));
+    public RetrySettings CopyBatch { get; set; } = new(6, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5));
 
-    public RetryPolicy Commit { get; set; } = new(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2));
+    public RetrySettings Commit { get; set; } = new(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2));
 
-    public RetryPolicy Finish { get; set; } = new(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2));
+    public RetrySettings Finish { get; set; } = new(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2));
 
-    public RetryPolicy Archive { get; set; } = new(8, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(5));
+    public RetrySettings Archive { get; set; } = new(8, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(5));
 
-    private IEnumerable<(string Name, RetryPolicy Policy)> Named =>
+    private IEnumerable<(string Name, RetrySettings Policy)> Named =>
         [(nameof(Prepare), Prepare), (nameof(CopyBatch), CopyBatch), (nameof(Commit), Commit), (nameof(Finish), Finish), (nameof(Archive), Archive)];
 
     /// <summary>What makes any policy unusable, by setting name under <paramref name="prefix"/>.</summary>
@@ -74,7 +75,7 @@ public sealed class WorkflowRetryOptions
     /// <summary>Every policy scaled to milliseconds: for tests and the sandbox, where waiting minutes proves nothing.</summary>
     public static WorkflowRetryOptions Fast()
     {
-        static RetryPolicy Quick(RetryPolicy p) => p with { FirstInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(50) };
+        static RetrySettings Quick(RetrySettings p) => p with { FirstInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(50) };
         var defaults = new WorkflowRetryOptions();
         return new WorkflowRetryOptions
         {

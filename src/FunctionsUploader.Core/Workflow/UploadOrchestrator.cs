@@ -1,0 +1,301 @@
+using Microsoft.DurableTask;
+
+namespace FunctionsUploader.Workflow;
+
+/// <summary>
+/// The upload orchestration: prepare, copy batches in a sliding window (split into transfer sub-orchestrations
+/// for very large files), commit, then metadata, categories and status, wait for the vendor's processing on
+/// durable timers, archive the source. A failure before the commit compensates at the vendor and archives the
+/// source to failed/ with the reason. After the commit the vendor has the bytes, and nothing undoes that: a step
+/// the vendor refuses, or processing it never confirms, ends the job Completed with a warning.
+/// </summary>
+[DurableTask(OrchestrationNames.Upload)]
+public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResult>
+{
+    /// <summary>The longest wait between two processing polls (unless the poll interval is set longer).</summary>
+    public static readonly TimeSpan LongestPollWait = TimeSpan.FromMinutes(5);
+
+    private static readonly string[] FinishingSteps = [ActivityNames.SetMetadata, ActivityNames.SetCategories, ActivityNames.SetStatus];
+
+    /// <summary>What the instance ids of a job's transfer slices start with (hosts find and end them by it).</summary>
+    public static string TransferInstancePrefix(string jobId) => $"{jobId}:transfer:";
+
+    public override async Task<UploadResult> RunAsync(TaskOrchestrationContext context, UploadJob input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var job = input;
+        var retry = job.Settings.Retry;
+        var status = new UploadStatus();
+        context.SetCustomStatus(status);
+
+        var step = ActivityNames.Prepare;
+        PreparedUpload? prepared = null;
+        Committed? committed = null;
+        try
+        {
+            prepared = await context.CallActivityAsync<PreparedUpload>(ActivityNames.Prepare, job, retry.Prepare.ToTaskOptions());
+            status = status with
+            {
+                Phase = UploadPhase.Transferring,
+                BytesTotal = prepared.Size,
+                PartsTotal = prepared.PartCount,
+                VendorAssetId = prepared.VendorAssetId,
+            };
+            context.SetCustomStatus(status);
+
+            if (!prepared.AlreadyAtVendor)
+            {
+                step = ActivityNames.CopyBatch;
+                status = await TransferAsync(context, job, prepared, status);
+
+                step = ActivityNames.Commit;
+                context.SetCustomStatus(status = status with { Phase = UploadPhase.Committing });
+                committed = await context.CallActivityAsync<Committed>(ActivityNames.Commit, job, retry.Commit.ToTaskOptions());
+                status = status with { VendorAssetId = committed.VendorAssetId };
+            }
+        }
+        catch (TaskFailedException failure)
+        {
+            var report = new FailureReport(step, failure.FailureDetails.ErrorMessage, TaskFailures.IsPermanent(failure.FailureDetails));
+            context.SetCustomStatus(status = status.WithError(report.Reason) with { Phase = UploadPhase.Failed });
+            return await FailAsync(context, job, prepared, status, report);
+        }
+
+        // Delivered: the vendor holds every byte. From here a failure is reported, never undone.
+        var warnings = new List<string>();
+        context.SetCustomStatus(status = status with { Phase = UploadPhase.Finishing });
+        foreach (var finishing in FinishingSteps)
+        {
+            try
+            {
+                await context.CallActivityAsync<StepOutcome>(finishing, job, retry.Finish.ToTaskOptions());
+            }
+            catch (TaskFailedException refused)
+            {
+                warnings.Add($"Delivered; {finishing} was not applied: {refused.FailureDetails.ErrorMessage}");
+                context.SetCustomStatus(status = status.WithWarnings(warnings));
+            }
+        }
+
+        context.SetCustomStatus(status = status with { Phase = UploadPhase.Processing });
+        var processing = await AwaitProcessingAsync(context, job);
+        FailureReport? failed = null;
+        if (processing.Failed)
+        {
+            // The vendor says it could not process the file: the job failed, but the asset stays for the vendor's
+            // own diagnosis; only the source moves, to failed/, with the vendor's words.
+            failed = new FailureReport(ActivityNames.CheckProcessing, $"The vendor failed to process the file: {processing.Message}", Permanent: true);
+            status = status.WithError(failed.Reason);
+        }
+        else if (!processing.Finished)
+        {
+            warnings.Add($"Delivered; processing not confirmed after {job.Settings.ProcessingTimeout}: {processing.Message}");
+            status = status.WithWarnings(warnings);
+        }
+
+        context.SetCustomStatus(status = status with { Phase = UploadPhase.Archiving });
+        string? archivedTo = null;
+        try
+        {
+            archivedTo = (await context.CallActivityAsync<Archived>(ActivityNames.Archive, new ArchiveRequest(job, failed), retry.Archive.ToTaskOptions())).Destination;
+        }
+        catch (TaskFailedException archiveFailure)
+        {
+            // A source that cannot be moved stays in staging (its job id is taken, so a repeated event does not
+            // upload it again).
+            warnings.Add($"The source stays in staging: {archiveFailure.FailureDetails.ErrorMessage}");
+            status = status.WithWarnings(warnings);
+        }
+
+        var outcome = failed is null ? UploadOutcome.Completed : UploadOutcome.Failed;
+        context.SetCustomStatus(status with { Phase = outcome });
+        return new UploadResult(
+            job.JobId, job.Vendor, outcome, status.VendorAssetId, prepared.Size,
+            prepared.SourceMd5, committed?.DestinationMd5, archivedTo, failed)
+        {
+            Warnings = warnings,
+        };
+    }
+
+    private static string TransferInstanceId(string jobId, int slice) => TransferInstancePrefix(jobId) + slice.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<UploadStatus> TransferAsync(TaskOrchestrationContext context, UploadJob job, PreparedUpload prepared, UploadStatus status)
+    {
+        var perSlice = Math.Max(1, job.Settings.BatchesPerSubOrchestration);
+        if (prepared.BatchCount <= perSlice)
+        {
+            var slice = new TransferSlice(job, 0, prepared.BatchCount, prepared.ParallelBatches);
+            await TransferOrchestrator.CopyBatchesAsync(context, slice, status);
+            return status with { BytesDone = prepared.Size, PartsDone = prepared.PartCount };
+        }
+
+        // Slices run one after another: each keeps its own window full, and the parent's history stays short.
+        for (var first = 0; first < prepared.BatchCount; first += perSlice)
+        {
+            var slice = new TransferSlice(job, first, Math.Min(perSlice, prepared.BatchCount - first), prepared.ParallelBatches);
+            var done = await context.CallSubOrchestratorAsync<TransferProgress>(
+                OrchestrationNames.Transfer, slice, new SubOrchestrationOptions(instanceId: TransferInstanceId(job.JobId, first / perSlice)));
+            status = status with { BytesDone = status.BytesDone + done.Bytes, PartsDone = status.PartsDone + done.Parts };
+            context.SetCustomStatus(status);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// Polls until the vendor has processed the file, says it failed, or the timeout passes; a poll the vendor does
+    /// not answer counts as "not yet". The wait between polls doubles up to <see cref="LongestPollWait"/>, so six hours of
+    /// processing cost tens of history events, not thousands.
+    /// </summary>
+    private static async Task<ProcessingCheck> AwaitProcessingAsync(TaskOrchestrationContext context, UploadJob job)
+    {
+        var deadline = context.CurrentUtcDateTime + job.Settings.ProcessingTimeout;
+        var interval = job.Settings.ProcessingPollInterval;
+        var wait = interval;
+        var check = await CheckProcessingAsync(context, job);
+        while (!check.Finished && !check.Failed && context.CurrentUtcDateTime < deadline)
+        {
+            await context.CreateTimer(context.CurrentUtcDateTime + wait, CancellationToken.None);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, Math.Max(interval.Ticks, LongestPollWait.Ticks)));
+            check = await CheckProcessingAsync(context, job);
+        }
+
+        return check;
+    }
+
+    private static async Task<ProcessingCheck> CheckProcessingAsync(TaskOrchestrationContext context, UploadJob job)
+    {
+        try
+        {
+            return await context.CallActivityAsync<ProcessingCheck>(ActivityNames.CheckProcessing, job, job.Settings.Retry.Finish.ToTaskOptions());
+        }
+        catch (TaskFailedException unknown)
+        {
+            return new ProcessingCheck(false, false, $"the vendor did not answer the processing check: {unknown.FailureDetails.ErrorMessage}");
+        }
+    }
+
+    private static async Task<UploadResult> FailAsync(TaskOrchestrationContext context, UploadJob job, PreparedUpload? prepared, UploadStatus status, FailureReport report)
+    {
+        var retry = job.Settings.Retry;
+        if (prepared is not null)
+        {
+            try
+            {
+                await context.CallActivityAsync<StepOutcome>(ActivityNames.Compensate, new CompensateRequest(job, report), retry.Finish.ToTaskOptions());
+            }
+            catch (TaskFailedException cleanup)
+            {
+                // The reason the job failed matters more; the vendor's leftovers are named in the status.
+                report = report.WithCleanupFailure(cleanup.FailureDetails.ErrorMessage);
+                context.SetCustomStatus(status = status.WithError(report.Reason));
+            }
+        }
+
+        string? archivedTo = null;
+        try
+        {
+            archivedTo = (await context.CallActivityAsync<Archived>(ActivityNames.Archive, new ArchiveRequest(job, report), retry.Archive.ToTaskOptions())).Destination;
+        }
+        catch (TaskFailedException archiveFailure)
+        {
+            // The source stays in staging, untouched: nothing is lost, and the status says why it did not move.
+            context.SetCustomStatus(status.WithError($"{report.Reason} (the source stays in staging: {archiveFailure.FailureDetails.ErrorMessage})"));
+        }
+
+        return new UploadResult(
+            job.JobId, job.Vendor, UploadOutcome.Failed, status.VendorAssetId, prepared?.Size ?? 0,
+            prepared?.SourceMd5, null, archivedTo, report);
+    }
+}
+
+/// <summary>The transfer sub-orchestration: a slice of the copy batches, in a sliding window.</summary>
+[DurableTask(OrchestrationNames.Transfer)]
+public sealed class TransferOrchestrator : TaskOrchestrator<TransferSlice, TransferProgress>
+{
+    public override async Task<TransferProgress> RunAsync(TaskOrchestrationContext context, TransferSlice input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            return await CopyBatchesAsync(context, input, status: null);
+        }
+        catch (TaskFailedException e)
+        {
+            // A failed child reaches the parent as the type this throws, and the batch's own failure details
+            // are not kept: say again, in the type, whether the failure is permanent.
+            throw TaskFailures.IsPermanent(e.FailureDetails)
+                ? new PermanentFailureException(e.FailureDetails.ErrorMessage)
+                : new TransferFailedException(e.FailureDetails.ErrorMessage);
+        }
+    }
+
+    /// <summary>
+    /// Keeps up to CopyWindow batches in flight and starts the next as soon as one ends (not in waves). With
+    /// <paramref name="status"/> it reports progress after each batch.
+    /// </summary>
+    internal static async Task<TransferProgress> CopyBatchesAsync(TaskOrchestrationContext context, TransferSlice slice, UploadStatus? status)
+    {
+        var window = slice.Parallel ? Math.Max(1, slice.Job.Settings.CopyWindow) : 1;
+        var retry = slice.Job.Settings.Retry.CopyBatch.ToTaskOptions();
+        var inFlight = new List<Task<BatchCopied>>();
+        var next = slice.FirstBatch;
+        var end = slice.FirstBatch + slice.BatchCount;
+        var progress = new TransferProgress(0, 0);
+        while (next < end || inFlight.Count > 0)
+        {
+            while (inFlight.Count < window && next < end)
+            {
+                inFlight.Add(context.CallActivityAsync<BatchCopied>(ActivityNames.CopyBatch, new CopyBatchRequest(slice.Job, next++), retry));
+            }
+
+            var finished = await Task.WhenAny(inFlight);
+            inFlight.Remove(finished);
+            if (!finished.IsCompletedSuccessfully)
+            {
+                // Let the batches still running end before the failure travels on, so compensation at the vendor
+                // never races a copy that is still writing.
+                foreach (var running in inFlight)
+                {
+                    try
+                    {
+                        await running;
+                    }
+                    catch (TaskFailedException)
+                    {
+                        // The first failure is the one reported.
+                    }
+                }
+            }
+
+            var batch = await finished;
+            progress = new TransferProgress(progress.Parts + batch.Parts, progress.Bytes + batch.Bytes);
+            if (status is not null)
+            {
+                context.SetCustomStatus(status with { BytesDone = status.BytesDone + progress.Bytes, PartsDone = status.PartsDone + progress.Parts });
+            }
+        }
+
+        return progress;
+    }
+}
+
+/// <summary>A transfer slice that failed after its batches' retries, for a reason that retrying the job later may fix.</summary>
+public sealed class TransferFailedException : Exception
+{
+    public TransferFailedException()
+    {
+    }
+
+    public TransferFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public TransferFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
