@@ -54,6 +54,7 @@ public static class UploaderServices
         services.TryAddSingleton<JobDocuments>();
         services.TryAddSingleton<JobSources>();
         services.TryAddTransient<JobCancellation>();
+        services.TryAddSingleton<LiveProgress>();
         foreach (var activity in UploadTasks.Activities)
         {
             services.TryAddTransient(activity);

@@ -14,7 +14,7 @@ namespace FunctionsUploader.Functions;
 /// The HTTP API under /api/uploads (function keys required): start a job, read its status and progress, cancel
 /// it (terminate, then compensate at the vendor and move the source to failed/), and purge a finished job's history.
 /// </summary>
-public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, JobCancellation cancellation)
+public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, JobCancellation cancellation, LiveProgress progress)
 {
     [Function("StartUpload")]
     public async Task<IActionResult> Start(
@@ -54,13 +54,24 @@ public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, Job
         }
 
         // Custom status and result are secret-free by construction (UploadStatus, UploadResult); the input is not shown.
+        var status = instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<UploadStatus>();
+        if (status is { TransferSlice: { } sliceId } && !instance.IsCompleted)
+        {
+            var slice = await client.GetInstanceAsync(sliceId, getInputsAndOutputs: true, cancellationToken);
+            status = await progress.MergeAsync(id, status, slice?.ReadCustomStatusAs<UploadStatus>(), cancellationToken);
+        }
+        else if (status is not null && !instance.IsCompleted)
+        {
+            status = await progress.MergeAsync(id, status, null, cancellationToken);
+        }
+
         return new OkObjectResult(new
         {
             jobId = instance.InstanceId,
             runtimeStatus = instance.RuntimeStatus.ToString(),
             createdAt = instance.CreatedAt,
             lastUpdatedAt = instance.LastUpdatedAt,
-            status = instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<UploadStatus>(),
+            status,
             result = instance.IsCompleted && instance.SerializedOutput is not null ? instance.ReadOutputAs<UploadResult>() : null,
             failure = instance.FailureDetails?.ErrorMessage,
         });

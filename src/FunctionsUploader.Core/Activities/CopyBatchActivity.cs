@@ -12,7 +12,7 @@ namespace FunctionsUploader.Activities;
 /// <see cref="WorkflowSettings.CancelCheckInterval"/>).
 /// </summary>
 [DurableTask(ActivityNames.CopyBatch)]
-public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents, VendorConnectors connectors, TransferEngine engine)
+public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents, VendorConnectors connectors, TransferEngine engine, TimeProvider time)
     : JobActivity<CopyBatchRequest, BatchCopied>
 {
     protected override async Task<BatchCopied> ExecuteAsync(CopyBatchRequest input, CancellationToken cancellationToken)
@@ -34,7 +34,9 @@ public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents
         var watch = WatchForCancellationAsync(job, stop);
         try
         {
-            var receipts = await engine.CopyPartsAsync(source, target, batch, cancellationToken: stop.Token);
+            var progress = await BatchProgressWriter.StartAsync(documents, job, input.Batch, time, stop.Token);
+            var receipts = await engine.CopyPartsAsync(source, target, batch, progress, stop.Token);
+            await progress.FlushAsync(stop.Token);
             await documents.SaveReceiptsAsync(job.JobId, new BatchReceipts(input.Batch, receipts), stop.Token);
             return new BatchCopied(input.Batch, receipts.Count, receipts.Sum(r => r.Length));
         }

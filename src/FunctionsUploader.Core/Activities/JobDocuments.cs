@@ -29,6 +29,7 @@ public sealed class JobDocuments(IJobStore store)
     private const string FileName = "file";
     private const string CancelledName = "cancelled";
     private const string EndedName = "ended";
+    private const string ProgressPrefix = "progress-";
 
     public Task<VendorSession?> SessionAsync(string jobId, CancellationToken cancellationToken) =>
         store.GetAsync<VendorSession>(jobId, SessionName, cancellationToken);
@@ -69,6 +70,12 @@ public sealed class JobDocuments(IJobStore store)
     /// <summary>How the job ended, or null while it has not.</summary>
     public Task<JobEnded?> EndedAsync(string jobId, CancellationToken cancellationToken) =>
         store.GetAsync<JobEnded>(jobId, EndedName, cancellationToken);
+
+    public Task SaveBatchProgressAsync(string jobId, BatchProgress progress, CancellationToken cancellationToken) =>
+        store.PutAsync(jobId, ProgressPrefix + progress.Batch.ToString(CultureInfo.InvariantCulture), progress, cancellationToken);
+
+    public Task<BatchProgress?> BatchProgressAsync(string jobId, int batch, CancellationToken cancellationToken) =>
+        store.GetAsync<BatchProgress>(jobId, ProgressPrefix + batch.ToString(CultureInfo.InvariantCulture), cancellationToken);
 
     public Task SaveReceiptsAsync(string jobId, BatchReceipts receipts, CancellationToken cancellationToken) =>
         store.PutAsync(jobId, $"batch-{receipts.Batch}", receipts, cancellationToken);

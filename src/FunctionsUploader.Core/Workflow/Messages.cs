@@ -56,6 +56,9 @@ public sealed record WorkflowSettings
     /// <summary>How often a running copy batch looks for a cancellation from outside (the cancel API).</summary>
     public TimeSpan CancelCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often a running copy batch reports its progress to the job store (also every 64 MiB).</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     public WorkflowRetryOptions Retry { get; init; } = new();
 
     /// <summary>What makes these settings unusable, by setting name under <paramref name="section"/> (e.g. "Uploader:Workflow").</summary>
@@ -85,6 +88,11 @@ public sealed record WorkflowSettings
         if (CancelCheckInterval <= TimeSpan.Zero)
         {
             problems.Add($"{section}:CancelCheckInterval must be longer than zero (it is {CancelCheckInterval}).");
+        }
+
+        if (ProgressInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{section}:ProgressInterval must be longer than zero (it is {ProgressInterval}).");
         }
 
         if (ProcessingTimeout < TimeSpan.Zero)

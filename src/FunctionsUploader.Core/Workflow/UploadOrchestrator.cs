@@ -134,8 +134,9 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
         for (var first = 0; first < prepared.BatchCount; first += perSlice)
         {
             var slice = new TransferSlice(job, first, Math.Min(perSlice, prepared.BatchCount - first), prepared.ParallelBatches);
-            var done = await context.CallSubOrchestratorAsync<TransferProgress>(
-                OrchestrationNames.Transfer, slice, new SubOrchestrationOptions(instanceId: TransferInstanceId(job.JobId, first / perSlice)));
+            var sliceId = TransferInstanceId(job.JobId, first / perSlice);
+            context.SetCustomStatus(status with { TransferSlice = sliceId });
+            var done = await context.CallSubOrchestratorAsync<TransferProgress>(OrchestrationNames.Transfer, slice, new SubOrchestrationOptions(instanceId: sliceId));
             status = status with { BytesDone = status.BytesDone + done.Bytes, PartsDone = status.PartsDone + done.Parts };
             context.SetCustomStatus(status);
         }
@@ -220,7 +221,7 @@ public sealed class TransferOrchestrator : TaskOrchestrator<TransferSlice, Trans
         ArgumentNullException.ThrowIfNull(input);
         try
         {
-            return await CopyBatchesAsync(context, input, status: null);
+            return await CopyBatchesAsync(context, input, new UploadStatus { Phase = UploadPhase.Transferring });
         }
         catch (TaskFailedException e)
         {
@@ -233,14 +234,15 @@ public sealed class TransferOrchestrator : TaskOrchestrator<TransferSlice, Trans
     }
 
     /// <summary>
-    /// Keeps up to CopyWindow batches in flight and starts the next as soon as one ends (not in waves). With
-    /// <paramref name="status"/> it reports progress after each batch.
+    /// Keeps up to CopyWindow batches in flight and starts the next as soon as one ends (not in waves). The custom
+    /// status counts the batches done onto <paramref name="status"/> and names the ones running.
     /// </summary>
-    internal static async Task<TransferProgress> CopyBatchesAsync(TaskOrchestrationContext context, TransferSlice slice, UploadStatus? status)
+    internal static async Task<TransferProgress> CopyBatchesAsync(TaskOrchestrationContext context, TransferSlice slice, UploadStatus status)
     {
         var window = slice.Parallel ? Math.Max(1, slice.Job.Settings.CopyWindow) : 1;
         var retry = slice.Job.Settings.Retry.CopyBatch.ToTaskOptions();
         var inFlight = new List<Task<BatchCopied>>();
+        var running = new List<int>();
         var next = slice.FirstBatch;
         var end = slice.FirstBatch + slice.BatchCount;
         var progress = new TransferProgress(0, 0);
@@ -248,20 +250,23 @@ public sealed class TransferOrchestrator : TaskOrchestrator<TransferSlice, Trans
         {
             while (inFlight.Count < window && next < end)
             {
+                running.Add(next);
                 inFlight.Add(context.CallActivityAsync<BatchCopied>(ActivityNames.CopyBatch, new CopyBatchRequest(slice.Job, next++), retry));
             }
 
+            context.SetCustomStatus(Progress(status, progress, running));
             var finished = await Task.WhenAny(inFlight);
+            running.RemoveAt(inFlight.IndexOf(finished));
             inFlight.Remove(finished);
             if (!finished.IsCompletedSuccessfully)
             {
                 // Let the batches still running end before the failure travels on, so compensation at the vendor
                 // never races a copy that is still writing.
-                foreach (var running in inFlight)
+                foreach (var other in inFlight)
                 {
                     try
                     {
-                        await running;
+                        await other;
                     }
                     catch (TaskFailedException)
                     {
@@ -272,14 +277,14 @@ public sealed class TransferOrchestrator : TaskOrchestrator<TransferSlice, Trans
 
             var batch = await finished;
             progress = new TransferProgress(progress.Parts + batch.Parts, progress.Bytes + batch.Bytes);
-            if (status is not null)
-            {
-                context.SetCustomStatus(status with { BytesDone = status.BytesDone + progress.Bytes, PartsDone = status.PartsDone + progress.Parts });
-            }
         }
 
+        context.SetCustomStatus(Progress(status, progress, running));
         return progress;
     }
+
+    private static UploadStatus Progress(UploadStatus status, TransferProgress done, List<int> running) =>
+        status with { BytesDone = status.BytesDone + done.Bytes, PartsDone = status.PartsDone + done.Parts, BatchesInFlight = [.. running] };
 }
 
 /// <summary>A transfer slice that failed after its batches' retries, for a reason that retrying the job later may fix.</summary>

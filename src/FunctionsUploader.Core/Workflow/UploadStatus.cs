@@ -21,6 +21,18 @@ public sealed record UploadStatus
 
     public string? VendorAssetId { get; init; }
 
+    /// <summary>The copy batches running now: their live progress is in the job store (see LiveProgress).</summary>
+    public IReadOnlyList<int> BatchesInFlight { get; init; } = [];
+
+    /// <summary>The transfer sub-orchestration running now, whose own status holds its batches.</summary>
+    public string? TransferSlice { get; init; }
+
+    /// <summary>Bytes a second over the batches running now; set by the status readers, never by the orchestration.</summary>
+    public long? BytesPerSecond { get; init; }
+
+    /// <summary>Seconds left at that rate; set by the status readers.</summary>
+    public long? EtaSeconds { get; init; }
+
     public string? LastError { get; init; }
 
     /// <summary>What went wrong after the vendor had the file (a step refused, processing not confirmed): the job still completes.</summary>

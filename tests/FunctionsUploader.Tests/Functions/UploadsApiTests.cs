@@ -121,6 +121,61 @@ public sealed class UploadsApiTests(JobWorld world) : IClassFixture<JobWorld>, I
         Assert.Equal(TestData.Md5Hex(data), (await world.Sandbox.InspectAsync("mediavalet", result.VendorAssetId!)).Md5);
     }
 
+    [Fact]
+    public async Task The_status_function_shows_bytes_moving_during_a_batch_and_a_retried_batch_never_passes_the_file_size()
+    {
+        // One batch of 256 MiB: only the batch's own progress reports can move the figures before the commit.
+        // (Figures may step back when a batch starts over; none may pass the file size.)
+        const int size = 256 * 1024 * 1024;
+        await using var host = await world.HostAsync(_folder, new Dictionary<string, string?>
+        {
+            ["Uploader:Workflow:BatchBytes"] = size.ToString(CultureInfo.InvariantCulture),
+            ["Uploader:Workflow:ProgressInterval"] = "00:00:00.050",
+        });
+        var api = ActivatorUtilities.CreateInstance<UploadsApi>(host.Services);
+        var data = TestData.Bytes(size, seed: 65);
+        var job = Assert.Single(await host.DropAsync("pr/watched.mp4", data, "{\"vendors\":[\"prepr\"]}"));
+
+        // The 40th chunk is cut off mid-body once: it is sent again, and must be counted once.
+        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Nth = 40, DropConnection = true, DropAfterBytes = 1024 });
+        await host.App.Client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.Upload, job, new Microsoft.DurableTask.StartOrchestrationOptions(job.JobId));
+        var seen = new List<long>();
+        var rates = 0;
+        while (true)
+        {
+            var status = Json(await api.Get(Request(), job.JobId, host.App.Client, CancellationToken.None), 200);
+            if (status.GetProperty("status").ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var phase = status.GetProperty("status").GetProperty("Phase").GetString();
+            if (phase is UploadPhase.Preparing)
+            {
+                continue;
+            }
+
+            if (phase != UploadPhase.Transferring)
+            {
+                break;
+            }
+
+            var bytes = status.GetProperty("status").GetProperty("BytesDone").GetInt64();
+            Assert.InRange(bytes, 0, size);
+            seen.Add(bytes);
+            rates += status.GetProperty("status").GetProperty("BytesPerSecond").ValueKind == JsonValueKind.Number ? 1 : 0;
+            await Task.Delay(50);
+        }
+
+        var (result, _) = await host.App.CompletionAsync(job.JobId);
+        Assert.Equal(UploadOutcome.Completed, result.Outcome);
+        Assert.Equal(TestData.Md5Hex(data), (await world.Sandbox.InspectAsync("prepr", result.VendorAssetId!)).Md5);
+        var distinct = seen.Where(b => b > 0).Distinct().ToList();
+        Assert.True(distinct.Count >= 5, $"bytesDone seen during the transfer: {string.Join(", ", seen)}");
+        Assert.True(rates > 0, "a rate was shown while bytes moved");
+        Assert.Equal(distinct.Order(), distinct);
+    }
+
     private static HttpRequest Request(string? body = null)
     {
         var context = new DefaultHttpContext();
