@@ -41,6 +41,53 @@ public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, Job
         }
     }
 
+    /// <summary>
+    /// Lists upload jobs, newest first within a page: ?runtimeStatus=Running,Failed &amp;vendor=prepr
+    /// &amp;createdSince=2026-12-01T00:00:00Z &amp;pageSize=50 &amp;continuationToken=... (from the previous page).
+    /// </summary>
+    [Function("ListUploads")]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "uploads")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        if (JobListQuery.Parse(request.Query.ToDictionary(q => q.Key, q => q.Value.ToString())) is not { } query)
+        {
+            return Problem(StatusCodes.Status400BadRequest, JobListQuery.Usage);
+        }
+
+        if (query.Problem is { } problem)
+        {
+            return Problem(StatusCodes.Status400BadRequest, problem);
+        }
+
+        var pages = client.GetAllInstancesAsync(new OrchestrationQuery(CreatedFrom: query.CreatedSince, Statuses: query.Statuses, FetchInputsAndOutputs: true))
+            .AsPages(query.ContinuationToken, query.PageSize);
+        await foreach (var page in pages.WithCancellation(cancellationToken))
+        {
+            var jobs = page.Values
+                .Where(i => i.Name == OrchestrationNames.Upload)
+                .Select(i => (Instance: i, Job: i.ReadInputAs<UploadJob>()))
+                .Where(j => query.Vendor is null || string.Equals(j.Job?.Vendor, query.Vendor, StringComparison.OrdinalIgnoreCase))
+                .OrderByDescending(j => j.Instance.CreatedAt)
+                .Select(j => new
+                {
+                    jobId = j.Instance.InstanceId,
+                    runtimeStatus = j.Instance.RuntimeStatus.ToString(),
+                    createdAt = j.Instance.CreatedAt,
+                    vendor = j.Job?.Vendor,
+                    source = j.Job?.Source.ToString(),
+                    status = j.Instance.SerializedCustomStatus is null ? null : j.Instance.ReadCustomStatusAs<UploadStatus>(),
+                    outcome = j.Instance.IsCompleted && j.Instance.SerializedOutput is not null ? j.Instance.ReadOutputAs<UploadResult>()?.Outcome : null,
+                    statusUri = StatusUri(request, j.Instance.InstanceId),
+                })
+                .ToList();
+            return new OkObjectResult(new { jobs, continuationToken = page.ContinuationToken });
+        }
+
+        return new OkObjectResult(new { jobs = Array.Empty<object>(), continuationToken = (string?)null });
+    }
+
     [Function("GetUpload")]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "uploads/{id}")] HttpRequest request,

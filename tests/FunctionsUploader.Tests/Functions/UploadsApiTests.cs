@@ -176,9 +176,66 @@ public sealed class UploadsApiTests(JobWorld world) : IClassFixture<JobWorld>, I
         Assert.Equal(distinct.Order(), distinct);
     }
 
-    private static HttpRequest Request(string? body = null)
+    [Fact]
+    public async Task The_job_list_filters_by_status_vendor_and_time_and_pages_through_every_job()
+    {
+        await using var host = await world.HostAsync(_folder);
+        var api = ActivatorUtilities.CreateInstance<UploadsApi>(host.Services);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var jobs = new List<UploadJob>();
+        for (var n = 0; n < 32; n++)
+        {
+            // Every third job goes to Picovico, which takes only .mp4, .mov and .avi: mixed vendors and outcomes.
+            var (vendor, name) = n % 3 == 0 ? ("picovico", $"pv/list {n}.txt") : ("mediavalet", $"mv/list {n}.mp4");
+            jobs.Add(Assert.Single(await host.DropAsync(name, TestData.Bytes(64 * 1024, seed: n), $"{{\"vendors\":[\"{vendor}\"]}}")));
+        }
+
+        await Task.WhenAll(jobs.Select(j => host.App.Client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.Upload, j, new Microsoft.DurableTask.StartOrchestrationOptions(j.JobId))));
+        var results = await Task.WhenAll(jobs.Select(async j => (await host.App.CompletionAsync(j.JobId)).Result));
+        var failed = results.Where(r => r.Outcome == UploadOutcome.Failed).Select(r => r.JobId).ToHashSet();
+        Assert.Equal(11, failed.Count);
+
+        var all = await ListAllAsync(api, host, "pageSize=7");
+        Assert.Equal(jobs.Select(j => j.JobId).Order(), all.Select(j => j.GetProperty("jobId").GetString()).Order());
+        Assert.All(all, j => Assert.Equal(failed.Contains(j.GetProperty("jobId").GetString()!) ? UploadOutcome.Failed : UploadOutcome.Completed, j.GetProperty("outcome").GetString()));
+
+        var picovico = await ListAllAsync(api, host, "vendor=picovico&pageSize=5");
+        Assert.Equal(11, picovico.Count);
+        Assert.All(picovico, j => Assert.Equal("picovico", j.GetProperty("vendor").GetString()));
+
+        var completed = await ListAllAsync(api, host, "runtimeStatus=Completed&vendor=mediavalet");
+        Assert.Equal(21, completed.Count);
+        Assert.Empty(await ListAllAsync(api, host, $"createdSince={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O", CultureInfo.InvariantCulture))}"));
+        Assert.Equal(32, (await ListAllAsync(api, host, $"createdSince={Uri.EscapeDataString(before.ToString("O", CultureInfo.InvariantCulture))}")).Count);
+
+        var refused = Json(await api.List(Request(query: "pageSize=0"), host.App.Client, CancellationToken.None), 400);
+        Assert.Equal("pageSize: '0' is not a whole number from 1 to 200.", refused.GetProperty("error").GetString());
+        var badStatus = Json(await api.List(Request(query: "runtimeStatus=Done"), host.App.Client, CancellationToken.None), 400);
+        Assert.StartsWith("runtimeStatus: 'Done' is not one of ", badStatus.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<List<JsonElement>> ListAllAsync(UploadsApi api, JobHost host, string query)
+    {
+        var jobs = new List<JsonElement>();
+        string? token = null;
+        for (var page = 0; page < 50; page++)
+        {
+            var answer = Json(await api.List(Request(query: token is null ? query : $"{query}&continuationToken={Uri.EscapeDataString(token)}"), host.App.Client, CancellationToken.None), 200);
+            jobs.AddRange(answer.GetProperty("jobs").EnumerateArray());
+            token = answer.GetProperty("continuationToken").GetString();
+            if (token is null)
+            {
+                return jobs;
+            }
+        }
+
+        throw new InvalidOperationException("The list never ended.");
+    }
+
+    private static HttpRequest Request(string? body = null, string? query = null)
     {
         var context = new DefaultHttpContext();
+        context.Request.QueryString = new QueryString(query is null ? string.Empty : "?" + query);
         context.Request.Scheme = "https";
         context.Request.Host = new HostString("uploader.example");
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body ?? string.Empty));
