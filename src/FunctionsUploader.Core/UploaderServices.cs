@@ -1,4 +1,5 @@
 using FunctionsUploader.Activities;
+using FunctionsUploader.Callbacks;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Jobs;
 using FunctionsUploader.Transfer;
@@ -55,6 +56,8 @@ public static class UploaderServices
         services.TryAddSingleton<JobSources>();
         services.TryAddTransient<JobCancellation>();
         services.TryAddSingleton<LiveProgress>();
+        services.TryAddSingleton<CallbackSender>();
+        services.AddHttpClient(CallbackSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         foreach (var activity in UploadTasks.Activities)
         {
             services.TryAddTransient(activity);

@@ -43,4 +43,8 @@ public sealed class ActivityFunctions(IServiceProvider services)
     [Function(ActivityNames.Archive)]
     public Task<Archived> Archive([ActivityTrigger] ArchiveRequest input, CancellationToken cancellationToken) =>
         services.GetRequiredService<ArchiveActivity>().RunAsync(input, cancellationToken);
+
+    [Function(ActivityNames.Notify)]
+    public Task<StepOutcome> Notify([ActivityTrigger] CallbackRequest input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<NotifyActivity>().RunAsync(input, cancellationToken);
 }

@@ -14,4 +14,8 @@ public static class Orchestrators
     [Function(OrchestrationNames.Transfer)]
     public static Task<TransferProgress> Transfer([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new TransferOrchestrator().RunAsync(context, context.GetInput<TransferSlice>()!);
+
+    [Function(OrchestrationNames.Callback)]
+    public static Task<string?> Callback([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new CallbackOrchestrator().RunAsync(context, context.GetInput<CallbackDelivery>()!);
 }

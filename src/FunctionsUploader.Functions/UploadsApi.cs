@@ -160,7 +160,16 @@ public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, Job
         }
 
         var job = instance.ReadInputAs<UploadJob>()!;
-        var archived = await cancellation.CancelAsync(job, "Cancelled by an API request.", cancellationToken);
+        const string Reason = "Cancelled by an API request.";
+        var archived = await cancellation.CancelAsync(job, Reason, cancellationToken);
+        if (job.Details.CallbackUrl is { } callbackUrl)
+        {
+            var status = instance.ReadCustomStatusAs<UploadStatus>();
+            var result = new UploadResult(job.JobId, job.Vendor, UploadOutcome.Cancelled, status?.VendorAssetId, status?.BytesTotal ?? 0, null, null, archived.Destination, new FailureReport(JobCancellation.Step, Reason, Permanent: true));
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                OrchestrationNames.Callback, new CallbackDelivery(new CallbackRequest(callbackUrl, result), job.Settings.Retry.Finish), new StartOrchestrationOptions(CallbackOrchestrator.InstanceId(id)), cancellationToken);
+        }
+
         return new AcceptedResult(StatusUri(request, id), new { jobId = id, cancelled = true, archivedTo = archived.Destination });
     }
 
@@ -181,8 +190,10 @@ public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, Job
             return Problem(StatusCodes.Status409Conflict, $"Upload job '{id}' is still {instance.RuntimeStatus}; cancel it before purging its history.");
         }
 
-        // Recursive purge is not supported (PurgeInstanceOptions says so): purge the transfer slices by id prefix.
+        // Recursive purge is not supported (PurgeInstanceOptions says so): purge the transfer slices by id prefix,
+        // and the callback a cancel started, if any.
         await client.PurgeInstanceAsync(id, cancellationToken);
+        await client.PurgeInstanceAsync(CallbackOrchestrator.InstanceId(id), cancellationToken);
         await foreach (var slice in client.GetAllInstancesAsync(new OrchestrationQuery(InstanceIdPrefix: UploadOrchestrator.TransferInstancePrefix(id))))
         {
             await client.PurgeInstanceAsync(slice.InstanceId, cancellationToken);

@@ -42,6 +42,9 @@ public sealed class RouteOptions
     public string? Status { get; set; }
 
     public string? Folder { get; set; }
+
+    /// <summary>Where to POST the result when a job from this route ends (a request or sidecar may name its own).</summary>
+    public string? CallbackUrl { get; set; }
 }
 
 /// <summary>The "Uploader" settings section the intake reads.</summary>
@@ -50,4 +53,13 @@ public sealed class IntakeOptions
     public StagingOptions Staging { get; set; } = new();
 
     public List<RouteOptions> Routes { get; set; } = [];
+
+    public CallbackOptions Callbacks { get; set; } = new();
+}
+
+/// <summary>How completion callbacks are signed. Bound from "Uploader:Callbacks".</summary>
+public sealed class CallbackOptions
+{
+    /// <summary>The HMAC-SHA256 key receivers verify callbacks with (a Key Vault reference in Azure). Callbacks need it.</summary>
+    public string? SigningSecret { get; set; }
 }

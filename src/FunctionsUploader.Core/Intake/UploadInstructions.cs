@@ -14,7 +14,7 @@ public sealed record UploadInstructions
     /// <summary>At most this many bytes are read: a sidecar is a few lines of settings, not a file.</summary>
     public const int MaxBytes = 64 * 1024;
 
-    public static readonly IReadOnlyList<string> SidecarFields = ["vendors", "title", "description", "recordedAt", "categories", "metadata", "status", "folder", "newVersionOf", "jobId"];
+    public static readonly IReadOnlyList<string> SidecarFields = ["vendors", "title", "description", "recordedAt", "categories", "metadata", "status", "folder", "newVersionOf", "jobId", "callbackUrl"];
 
     public static readonly IReadOnlyList<string> RequestFields = ["source", .. SidecarFields];
 
@@ -41,6 +41,9 @@ public sealed record UploadInstructions
     public string? NewVersionOf { get; init; }
 
     public string? JobId { get; init; }
+
+    /// <summary>Where to POST the job's result when it ends, signed (see CallbackSender).</summary>
+    public string? CallbackUrl { get; init; }
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
@@ -105,6 +108,7 @@ public sealed record UploadInstructions
                     "folder" => sidecar with { Folder = Text(property.Name, value, 200, problems) },
                     "newVersionOf" => sidecar with { NewVersionOf = Text(property.Name, value, 200, problems) },
                     "jobId" => sidecar with { JobId = Text(property.Name, value, 100, problems) },
+                    "callbackUrl" => sidecar with { CallbackUrl = CallbackUrlProblem(Text(property.Name, value, 2000, problems), problems) },
                     _ => sidecar,
                 };
             }
@@ -116,6 +120,28 @@ public sealed record UploadInstructions
 
             return sidecar;
         }
+    }
+
+    /// <summary>
+    /// A callback URL is kept in the job's orchestration input, so it may carry no secret: an absolute http(s) URL
+    /// without user info or query. Receivers check the signature instead.
+    /// </summary>
+    public static string? CallbackUrlProblem(string? url) =>
+        url is null ? null
+        : !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            ? $"field 'callbackUrl' must be an absolute http or https URL, not '{url}'"
+        : uri.UserInfo.Length > 0 || uri.Query.Length > 0
+            ? "field 'callbackUrl' must not carry user info or a query string (it is stored with the job; callbacks are signed instead)"
+        : null;
+
+    private static string? CallbackUrlProblem(string? url, List<string> problems)
+    {
+        if (CallbackUrlProblem(url) is { } problem)
+        {
+            problems.Add(problem);
+        }
+
+        return url;
     }
 
     private static string? Text(string field, JsonElement value, int maxLength, List<string> problems)

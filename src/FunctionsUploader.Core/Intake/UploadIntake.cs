@@ -65,6 +65,11 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
         }
 
         CheckJobId(instructions.JobId, problems);
+        if (instructions.CallbackUrl is not null)
+        {
+            problems.Add("a local file has no callback: the command line waits for the result");
+        }
+
         if (problems.Count > 0)
         {
             throw new IntakeException(path, problems);
@@ -122,6 +127,7 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
 
         var chosen = ChooseVendors(requested ?? [], vendors, problems);
         CheckJobId(instructions?.JobId, problems);
+        CheckCallback(instructions?.CallbackUrl ?? route?.CallbackUrl, problems);
         if (problems.Count > 0)
         {
             throw new IntakeException($"{staging.Name}/{blobName}", problems);
@@ -181,6 +187,7 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
             Folder = upper.Folder ?? lower.Folder,
             NewVersionOf = upper.NewVersionOf ?? lower.NewVersionOf,
             JobId = upper.JobId ?? lower.JobId,
+            CallbackUrl = upper.CallbackUrl ?? lower.CallbackUrl,
         };
 
     private static UploadDetails Details(RouteOptions route, IReadOnlyDictionary<string, string> metadata, UploadInstructions instructions)
@@ -206,7 +213,26 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
             Status = Pick(instructions.Status, "status", route.Status),
             Folder = Pick(instructions.Folder, "folder", route.Folder),
             NewVersionOf = instructions.NewVersionOf,
+            CallbackUrl = instructions.CallbackUrl ?? route.CallbackUrl,
         };
+    }
+
+    /// <summary>A route's callback URL passes the same check as a request's; any callback needs the signing secret.</summary>
+    private void CheckCallback(string? url, List<string> problems)
+    {
+        if (url is null)
+        {
+            return;
+        }
+
+        if (UploadInstructions.CallbackUrlProblem(url) is { } problem)
+        {
+            problems.Add(problem);
+        }
+        else if (string.IsNullOrEmpty(options.Callbacks.SigningSecret))
+        {
+            problems.Add($"a callback to {url} was asked for, but {UploaderServices.Section}:Callbacks:SigningSecret is not set, so it could not be signed");
+        }
     }
 
     private static List<string> ChooseVendors(IEnumerable<string> requested, IReadOnlyCollection<string> known, List<string> problems)

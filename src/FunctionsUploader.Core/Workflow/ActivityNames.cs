@@ -12,10 +12,12 @@ public static class ActivityNames
     public const string CheckProcessing = "CheckProcessing";
     public const string Compensate = "Compensate";
     public const string Archive = "Archive";
+    public const string Notify = "Notify";
 }
 
 public static class OrchestrationNames
 {
     public const string Upload = "UploadOrchestrator";
     public const string Transfer = "TransferOrchestrator";
+    public const string Callback = "CallbackOrchestrator";
 }

@@ -35,6 +35,9 @@ public sealed record UploadDetails
 
     /// <summary>Upload the file as a new version of this existing asset (MediaValet check-out / check-in) instead of a new asset.</summary>
     public string? NewVersionOf { get; init; }
+
+    /// <summary>Where the result is POSTed, signed, when the job ends (no credentials or query: see UploadInstructions).</summary>
+    public string? CallbackUrl { get; init; }
 }
 
 /// <summary>The knobs of one run, fixed when the job starts so that every replay sees the same ones.</summary>
@@ -149,6 +152,9 @@ public sealed record CompensateRequest(UploadJob Job, FailureReport Failure);
 
 public sealed record ArchiveRequest(UploadJob Job, FailureReport? Failure);
 
+/// <summary>A job's result, to be POSTed to its callback URL.</summary>
+public sealed record CallbackRequest(string Url, UploadResult Result);
+
 /// <summary>Where the source went: processed/..., failed/..., or nowhere (a local file stays put).</summary>
 public sealed record Archived(string? Destination);
 
@@ -156,6 +162,9 @@ public static class UploadOutcome
 {
     public const string Completed = "Completed";
     public const string Failed = "Failed";
+
+    /// <summary>Cancelled from outside (the cancel API): only a callback reports it, the orchestration was terminated.</summary>
+    public const string Cancelled = "Cancelled";
 }
 
 /// <summary>The orchestration's output.</summary>

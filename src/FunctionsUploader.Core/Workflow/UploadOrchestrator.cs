@@ -24,7 +24,19 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var job = input;
+        var (result, status) = await UploadAsync(context, input);
+        if (input.Details.CallbackUrl is { } url && await CallbackOrchestrator.NotifyAsync(context, new CallbackRequest(url, result), input.Settings.Retry.Finish) is { } warning)
+        {
+            // The job's outcome stands; the status and result say the callback did not arrive.
+            result = result with { Warnings = [.. result.Warnings, warning] };
+            context.SetCustomStatus(status.WithWarnings(result.Warnings));
+        }
+
+        return result;
+    }
+
+    private static async Task<(UploadResult Result, UploadStatus Status)> UploadAsync(TaskOrchestrationContext context, UploadJob job)
+    {
         var retry = job.Settings.Retry;
         var status = new UploadStatus();
         context.SetCustomStatus(status);
@@ -109,13 +121,14 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
         }
 
         var outcome = failed is null ? UploadOutcome.Completed : UploadOutcome.Failed;
-        context.SetCustomStatus(status with { Phase = outcome });
-        return new UploadResult(
+        context.SetCustomStatus(status = status with { Phase = outcome });
+        var result = new UploadResult(
             job.JobId, job.Vendor, outcome, status.VendorAssetId, prepared.Size,
             prepared.SourceMd5, committed?.DestinationMd5, archivedTo, failed)
         {
             Warnings = warnings,
         };
+        return (result, status);
     }
 
     private static string TransferInstanceId(string jobId, int slice) => TransferInstancePrefix(jobId) + slice.ToString(CultureInfo.InvariantCulture);
@@ -177,7 +190,7 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
         }
     }
 
-    private static async Task<UploadResult> FailAsync(TaskOrchestrationContext context, UploadJob job, PreparedUpload? prepared, UploadStatus status, FailureReport report)
+    private static async Task<(UploadResult Result, UploadStatus Status)> FailAsync(TaskOrchestrationContext context, UploadJob job, PreparedUpload? prepared, UploadStatus status, FailureReport report)
     {
         var retry = job.Settings.Retry;
         if (prepared is not null)
@@ -202,12 +215,13 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
         catch (TaskFailedException archiveFailure)
         {
             // The source stays in staging, untouched: nothing is lost, and the status says why it did not move.
-            context.SetCustomStatus(status.WithError($"{report.Reason} (the source stays in staging: {archiveFailure.FailureDetails.ErrorMessage})"));
+            context.SetCustomStatus(status = status.WithError($"{report.Reason} (the source stays in staging: {archiveFailure.FailureDetails.ErrorMessage})"));
         }
 
-        return new UploadResult(
+        var result = new UploadResult(
             job.JobId, job.Vendor, UploadOutcome.Failed, status.VendorAssetId, prepared?.Size ?? 0,
             prepared?.SourceMd5, null, archivedTo, report);
+        return (result, status);
     }
 }
 

@@ -7,13 +7,13 @@ namespace FunctionsUploader.Workflow;
 /// <summary>Every orchestrator and activity of the upload workflow: what each host registers with its Durable worker.</summary>
 public static class UploadTasks
 {
-    public static IReadOnlyList<Type> Orchestrators { get; } = [typeof(UploadOrchestrator), typeof(TransferOrchestrator)];
+    public static IReadOnlyList<Type> Orchestrators { get; } = [typeof(UploadOrchestrator), typeof(TransferOrchestrator), typeof(CallbackOrchestrator)];
 
     public static IReadOnlyList<Type> Activities { get; } =
     [
         typeof(PrepareActivity), typeof(CopyBatchActivity), typeof(CommitActivity),
         typeof(SetMetadataActivity), typeof(SetCategoriesActivity), typeof(SetStatusActivity),
-        typeof(CheckProcessingActivity), typeof(CompensateActivity), typeof(ArchiveActivity),
+        typeof(CheckProcessingActivity), typeof(CompensateActivity), typeof(ArchiveActivity), typeof(NotifyActivity),
     ];
 
     /// <summary>The name a task class is registered and called under (its <see cref="DurableTaskAttribute"/>).</summary>
