@@ -26,6 +26,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "{Target} cannot report the committed size ({Reason}); the size check after commit was skipped")]
     public static partial void CommittedSizeUnavailable(this ILogger logger, string target, string reason);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "{Target} took a chunk ending at {Sent} and answered end_offset {Answered}; the count of bytes sent stands")]
+    public static partial void PhasedChunkOffsetsDiffer(this ILogger logger, string target, long sent, long answered);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "{Target} answered ETag {ETag} for part {PartNumber}, not the MD5 {Md5} of the bytes sent; the ETag goes to the commit as answered")]
+    public static partial void PartETagNotMd5(this ILogger logger, string target, int partNumber, string eTag, string md5);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Activity {Activity} failed on attempt {Attempt} ({ErrorType}); retrying")]
     public static partial void ActivityRetry(ILogger logger, string activity, int attempt, string errorType);
 

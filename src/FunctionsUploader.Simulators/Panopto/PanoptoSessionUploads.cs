@@ -84,7 +84,7 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
         var check = await PanoptoManifest.CheckAsync(files.Keys, async name => await storage.ReadSmallAsync(Prefix(upload) + name, PanoptoManifest.MaxManifestBytes, context.RequestAborted));
         lock (upload.Gate)
         {
-            upload.Complete(check, new ProcessingCountdown(upload.Tenant.Settings.ProcessingPolls, SimulatedRequest.Of(context).FailProcessing));
+            upload.Complete(check, ProcessingCountdown.For(SimulatedRequest.Of(context)));
         }
 
         if (check.Problem is { } rejected)

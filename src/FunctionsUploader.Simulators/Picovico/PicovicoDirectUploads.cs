@@ -117,7 +117,7 @@ internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvi
             return PicovicoJson.Error(400, rejection);
         }
 
-        var clip = new Videoclip(tenant, Guid.NewGuid().ToString("N"), key.Item2, upload, new ProcessingCountdown(tenant.Settings.ProcessingPolls, request.FailProcessing), time.GetUtcNow());
+        var clip = new Videoclip(tenant, Guid.NewGuid().ToString("N"), key.Item2, upload, ProcessingCountdown.For(request), time.GetUtcNow());
         _clips[clip.Id] = clip;
         _byMd5[key] = clip;
         Logs.AssetFinalized(logger, tenant.Id, Vendor, clip.Id, upload.Size);

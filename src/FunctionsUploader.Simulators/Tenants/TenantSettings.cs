@@ -21,6 +21,12 @@ public sealed class TenantSettings
     /// <summary>Prepr requests per minute before 429 (X-Prepr-RateLimit-Limit); Prepr's documented default is 800.</summary>
     public int PreprRateLimitPerMinute { get; set; } = 800;
 
+    /// <summary>Prepr requests per second before 429; Prepr's documented default is 35.</summary>
+    public int PreprRateLimitPerSecond { get; set; } = 35;
+
+    /// <summary>How long Prepr's "minute" window lasts here; tests shorten it so a spent limit comes back quickly.</summary>
+    public TimeSpan PreprRateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     public TenantSettings Copy() => (TenantSettings)MemberwiseClone();
 
     /// <summary>Null when the settings are usable, else what is wrong with them.</summary>
@@ -31,5 +37,7 @@ public sealed class TenantSettings
         : ProcessingPolls < 0 ? "processingPolls must not be negative."
         : PreprChunkSize <= 0 ? "preprChunkSize must be positive."
         : PreprRateLimitPerMinute <= 0 ? "preprRateLimitPerMinute must be positive."
+        : PreprRateLimitPerSecond <= 0 ? "preprRateLimitPerSecond must be positive."
+        : PreprRateLimitWindow < TimeSpan.FromMilliseconds(1) ? "preprRateLimitWindow must be at least 1 ms."
         : null;
 }
