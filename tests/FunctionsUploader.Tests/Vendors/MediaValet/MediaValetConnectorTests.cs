@@ -96,4 +96,23 @@ public sealed partial class MediaValetConnectorTests(Simulator simulator) : ICla
         Assert.Contains("'Approved' cannot be set", status.Message, StringComparison.Ordinal);
         Assert.Empty(await simulator.RequestsAsync(tenant));
     }
+
+    [Theory]
+    [InlineData("clip 1 – café 東京 #2.mp4")]
+    [InlineData("a b#c.mov")]
+    public async Task A_name_with_spaces_accents_cjk_and_hash_arrives_byte_for_byte_as_the_mediavalet_filename(string fileName)
+    {
+        var tenant = simulator.NewTenant();
+        var connector = SimulatedConnectors.MediaValet(simulator, tenant);
+        var data = TestData.Bytes(1000, seed: 302);
+        using var file = LocalSourceFile.Write(data);
+
+        // The finalize goes as application/json: the simulator refuses any other type with 415, as the sample's server may.
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening(fileName, data, new UploadDetails { Status = "1" }));
+
+        var asset = await simulator.InspectAsync(tenant, SimulatedVendor.MediaValet, run.Commit!.VendorAssetId);
+        Assert.Equal(fileName, Assert.Single(asset.Versions).FileName);
+        Assert.Equal(TestData.Md5Hex(data), asset.Md5);
+        Assert.Equal("Finalized", asset.Status);
+    }
 }
