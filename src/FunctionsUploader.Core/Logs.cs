@@ -103,6 +103,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3350, Level = LogLevel.Debug, Message = "Fetched a {Vendor} access token by the {Grant} grant, valid until {ExpiresOn} (with refresh token: {HasRefreshToken})")]
     public static partial void AccessTokenFetched(this ILogger logger, string vendor, string grant, DateTimeOffset expiresOn, bool hasRefreshToken);
 
+    [LoggerMessage(EventId = 3352, Level = LogLevel.Warning, Message = "{Vendor} refused the scope '{Scope}' (invalid_scope); asking for '{Narrower}' without offline_access, so tokens are renewed by password")]
+    public static partial void ScopeNarrowed(this ILogger logger, string vendor, string scope, string narrower);
+
     [LoggerMessage(EventId = 3351, Level = LogLevel.Information, Message = "{Vendor} refused the refresh token ({Status}: {Reason}); logging in again with the password grant")]
     public static partial void RefreshTokenRefused(this ILogger logger, string vendor, int status, string reason);
 }

@@ -124,7 +124,7 @@ internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvi
         return PicovicoJson.Ok(new ClipList(1, [clip.Body()]));
     }
 
-    /// <summary>GET me/videoclips/{id}: the response object; each read moves processing on.</summary>
+    /// <summary>GET me/videoclips/{id}: the response object (wrapped in data under v2.7); each read moves processing on.</summary>
     public IResult GetVideoclip(HttpContext context, string id)
     {
         if (!_clips.TryGetValue(id, out var clip) || clip.Tenant != SimulatedRequest.Of(context).Tenant)
@@ -133,7 +133,7 @@ internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvi
         }
 
         clip.Processing.Read();
-        return PicovicoJson.Ok(clip.Body());
+        return PicovicoJson.One(clip.Tenant, clip.Body());
     }
 
     public IReadOnlyList<string> AssetIds(Tenant tenant) =>

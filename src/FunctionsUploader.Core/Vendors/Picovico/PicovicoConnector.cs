@@ -188,13 +188,15 @@ public sealed class PicovicoConnector : IVendorConnector
     {
         // The clip id comes with the commit: processing is checked with the session CommitAsync returned.
         var clipId = OpenedSession.AssetId(session, Vendor);
-        var clip = await _api.SendAsync<PicovicoClip>("read videoclip", HttpMethod.Get, $"me/videoclips/{Uri.EscapeDataString(clipId)}", null, cancellationToken);
-        _logger.PicovicoClipStatus(clipId, clip.Status ?? "without a status");
-        return clip.Status switch
+        var answer = await _api.SendAsync<JsonElement>("read videoclip", HttpMethod.Get, $"me/videoclips/{Uri.EscapeDataString(clipId)}", null, cancellationToken);
+        var status = PicovicoWire.One<PicovicoClip>(answer)?.Status;
+        _logger.PicovicoClipStatus(clipId, status ?? "without a status");
+        return status switch
         {
             "available" => new ProcessingCheck(true, false, null),
             "failed" => new ProcessingCheck(true, true, $"Picovico could not process videoclip {clipId} (status failed)."),
             "pending" => new ProcessingCheck(false, false, $"Picovico is processing videoclip {clipId} (status pending)."),
+            null => new ProcessingCheck(false, false, $"Picovico answered videoclip {clipId} without a status."),
             var other => new ProcessingCheck(false, false, $"Picovico reports videoclip {clipId} as '{other}', not yet available."),
         };
     }

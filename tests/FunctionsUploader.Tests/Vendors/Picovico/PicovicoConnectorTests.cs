@@ -86,4 +86,34 @@ public sealed partial class PicovicoConnectorTests(Simulator simulator) : IClass
         Assert.Contains("'photo.jpg' is not one", refused.Message, StringComparison.Ordinal);
         Assert.Empty(await simulator.RequestsAsync(tenant));
     }
+
+    [Theory]
+    [InlineData("2.7")]
+    [InlineData("2.1")]
+    public async Task Login_and_videoclip_answers_are_read_wrapped_in_data_or_bare(string version)
+    {
+        var tenant = simulator.NewTenant(s => s.PicovicoApiVersion = version);
+        var connector = SimulatedConnectors.Picovico(simulator, tenant);
+        var data = TestData.Bytes(MiB, seed: 402);
+        using var file = LocalSourceFile.Write(data);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("shape.mp4", data));
+
+        Assert.Equal(new ProcessingCheck(true, false, null), run.Processing);
+        Assert.Equal(TestData.Md5Hex(data), (await simulator.InspectAsync(tenant, SimulatedVendor.Picovico, run.Commit!.VendorAssetId)).Md5);
+    }
+
+    [Fact]
+    public async Task Processing_that_never_confirms_is_neither_finished_nor_failed_and_says_what_it_saw()
+    {
+        var tenant = simulator.NewTenant();
+        await simulator.AddFaultAsync(tenant, new { vendor = "picovico", operation = "completeUpload", stallProcessing = true });
+        var connector = SimulatedConnectors.Picovico(simulator, tenant);
+        var data = TestData.Bytes(MiB, seed: 403);
+        using var file = LocalSourceFile.Write(data);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("stuck.mp4", data));
+
+        Assert.Equal(new ProcessingCheck(false, false, $"Picovico is processing videoclip {run.Commit!.VendorAssetId} (status pending)."), run.Processing);
+    }
 }
