@@ -44,6 +44,8 @@ internal static class SimulatorApp
         services.AddSingleton<PreprRateLimit>();
 
         services.AddVendor<PanoptoAuth, PanoptoSessionUploads>();
+        services.AddSingleton<S3Forwarder>();
+        services.AddSingleton<PanoptoUploadTargets>();
     }
 
     public static void MapSimulators(this WebApplication app)

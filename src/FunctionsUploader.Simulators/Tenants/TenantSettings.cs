@@ -33,6 +33,9 @@ public sealed class TenantSettings
     /// <summary>Picovico's API version: "2.7" wraps login and videoclip answers in {"_count", "data": [...]}, "2.1" answers the bare object.</summary>
     public string PicovicoApiVersion { get; set; } = "2.7";
 
+    /// <summary>Panopto's upload target answers part ETags that are not the parts' MD5 (nothing promises they are).</summary>
+    public bool PanoptoOpaqueETags { get; set; }
+
     public TenantSettings Copy() => (TenantSettings)MemberwiseClone();
 
     /// <summary>Null when the settings are usable, else what is wrong with them.</summary>

@@ -342,6 +342,8 @@ public sealed class PanoptoConnector : IVendorConnector
             PayloadSigning = _options.UploadPayloadSigning,
             PartSize = _options.PartSize,
             MaxPartSize = PartRules.PanoptoMaxPartSize,
+            // Panopto's samples pass part ETags through and never check them: nothing says they are MD5s.
+            ETagsAreMd5 = false,
         };
 
     private Guid FolderOf(UploadDetails details)

@@ -350,4 +350,24 @@ public sealed class PanoptoConnectorTests(Simulator simulator) : IClassFixture<S
         Assert.False(run.Processing.Failed);
         Assert.StartsWith($"Panopto session upload {run.Session.AssetId} is Processing (3)", run.Processing.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Part_etags_that_are_not_md5_and_a_head_that_fails_after_complete_do_not_fail_a_job_whose_bytes_are_in()
+    {
+        var tenant = simulator.NewTenant(s => s.PanoptoOpaqueETags = true);
+        await simulator.AddFaultAsync(tenant, new { vendor = "panopto", operation = "uploadTargetHead", status = 403, times = 0 });
+        var logs = new CapturedLogs();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var connector = SimulatedConnectors.Panopto(simulator, tenant, loggers: loggers);
+        var video = TestData.Bytes(PartSize + 99, seed: 3313);
+        using var file = LocalSourceFile.Write(video);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("opaque.mp4", video.Length));
+
+        var report = await simulator.InspectAsync(tenant, SimulatedVendor.Panopto, run.Session.AssetId!);
+        Assert.Equal("Complete", report.Status);
+        Assert.Equal(TestData.Md5Hex(video), report.Md5);
+        Assert.Equal(2, logs.Lines.Count(l => l.Contains("opaque.mp4", StringComparison.Ordinal) && l.Contains("not the MD5", StringComparison.Ordinal)));
+        Assert.Contains(logs.Lines, l => l.Contains("cannot report the committed size (403", StringComparison.Ordinal));
+    }
 }
