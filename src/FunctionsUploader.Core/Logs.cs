@@ -68,6 +68,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Finalized the Picovico direct upload of MD5 {Md5} as videoclip {ClipId} ({Status})")]
     public static partial void PicovicoUploadFinalized(this ILogger logger, string md5, string clipId, string status);
 
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Part URLs of Picovico upload {UploadId} were refused (expired); asked directupload again for MD5 {Md5}")]
+    public static partial void PicovicoPartUrlsRenewed(this ILogger logger, string uploadId, string md5);
+
     [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "Picovico videoclip {ClipId} is {Status}")]
     public static partial void PicovicoClipStatus(this ILogger logger, string clipId, string status);
 

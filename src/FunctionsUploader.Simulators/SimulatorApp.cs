@@ -38,6 +38,7 @@ internal static class SimulatorApp
 
         services.AddVendor<PicovicoAuth, PicovicoDirectUploads>();
         services.AddSingleton<PicovicoLogin>();
+        services.AddSingleton<PicovicoPartUrls>();
 
         services.AddVendor<PreprAuth, PreprAssets>();
         services.AddSingleton<PreprChunks>();

@@ -13,7 +13,7 @@ namespace FunctionsUploader.Simulators.Picovico;
 /// simulator reads the completed object back: every part but the last exactly 5 MiB, each ETag the MD5 of its
 /// part, the whole object's MD5 the one in the path. Then the clip is pending until processing ends.
 /// </summary>
-internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvider time, ILogger<PicovicoDirectUploads> logger) : IAssetInspector
+internal sealed partial class PicovicoDirectUploads(S3Storage storage, PicovicoPartUrls partUrls, TimeProvider time, ILogger<PicovicoDirectUploads> logger) : IAssetInspector
 {
     private const int MaxParts = 10_000;
     private static readonly string[] AcceptedMimeTypes = ["video/mp4", "video/quicktime", "video/x-msvideo", "video/avi", "video/msvideo"];
@@ -70,7 +70,7 @@ internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvi
         var urls = new List<PartUrl>(parts);
         for (var part = 1; part <= parts; part++)
         {
-            urls.Add(new PartUrl(part, (await storage.PresignPartAsync(upload.ObjectKey, upload.UploadId, part, expires)).ToString()));
+            urls.Add(new PartUrl(part, partUrls.Front(context, await storage.PresignPartAsync(upload.ObjectKey, upload.UploadId, part, expires)).ToString()));
         }
 
         return PicovicoJson.Ok(new DirectUploadUrls(1, true, [new DirectUploadTarget(upload.UploadId, PicovicoJson.ChunkSize, urls)]));
