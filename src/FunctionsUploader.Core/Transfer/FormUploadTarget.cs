@@ -61,20 +61,8 @@ public sealed class FormUploadTarget : ITransferTarget
         request.Headers.Authorization = await _authorize(cancellationToken);
         using var response = await _http.SendAsync(request, cancellationToken);
         await TransferHttpException.ThrowIfFailedAsync(response, "Upload of the file", Name, cancellationToken);
-        string? id = null;
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            if (PhasedChunkReply.ErrorIn(json.RootElement) is { } error)
-            {
-                throw new TransferHttpException(error.Status, null, $"Upload of the file failed for {Name}: answered {(int)response.StatusCode} with an error inside: {error.Message}");
-            }
-
-            id = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var value) ? value.ToString() : null;
-        }
-        catch (JsonException)
-        {
-        }
+        var reply = await PhasedChunkReply.ReadAsync(response, "Upload of the file", Name, cancellationToken);
+        var id = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("id", out var answered) ? answered.ToString() : null;
 
         return new PartReceipt(part.Number, part.Length, Convert.ToHexStringLower(md5.GetHashAndReset()), id is { Length: > 0 }
             ? id

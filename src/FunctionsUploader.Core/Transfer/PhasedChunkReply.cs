@@ -6,6 +6,28 @@ namespace FunctionsUploader.Transfer;
 internal static class PhasedChunkReply
 {
     /// <summary>
+    /// A success answer's JSON (default when it is none); an error inside it (Prepr documents that a 200 may carry
+    /// one) throws as its status would have.
+    /// </summary>
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response, string operation, string resource, CancellationToken cancellationToken)
+    {
+        JsonElement reply;
+        try
+        {
+            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            reply = json.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+
+        return ErrorIn(reply) is { } error
+            ? throw new TransferHttpException(error.Status, null, $"{operation} failed for {resource}: answered {(int)response.StatusCode} with an error inside: {error.Message}")
+            : reply;
+    }
+
+    /// <summary>
     /// source_file.end_offset (or end_offset at the top): the end of the last chunk received, which reaches file_size
     /// once every byte is in. [Assumed] from one finished asset (vpro/prepr); null when the reply names none.
     /// </summary>

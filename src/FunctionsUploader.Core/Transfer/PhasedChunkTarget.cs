@@ -123,7 +123,7 @@ public sealed class PhasedChunkTarget : ITransferTarget
         request.Headers.Authorization = await _authorize(cancellationToken);
         using var response = await _http.SendAsync(request, cancellationToken);
         await TransferHttpException.ThrowIfFailedAsync(response, "Finishing the upload", Name, cancellationToken);
-        await ReadReplyAsync(response, "Finishing the upload", cancellationToken);
+        await PhasedChunkReply.ReadAsync(response, "Finishing the upload", Name, cancellationToken);
         _logger.Committed(plan.PartCount, plan.FileLength, Name);
         return new CommitResult(plan.FileLength, null);
     }
@@ -147,7 +147,7 @@ public sealed class PhasedChunkTarget : ITransferTarget
         using var response = await _http.SendAsync(request, cancellationToken);
         var operation = $"Upload of bytes {part.Offset}-{part.End - 1}";
         await TransferHttpException.ThrowIfFailedAsync(response, operation, Name, cancellationToken);
-        var reply = await ReadReplyAsync(response, operation, cancellationToken);
+        var reply = await PhasedChunkReply.ReadAsync(response, operation, Name, cancellationToken);
         if (PhasedChunkReply.EndOffset(reply) is { } end && end != part.End)
         {
             _logger.PhasedChunkOffsetsDiffer(Name, part.End, end);
@@ -161,28 +161,6 @@ public sealed class PhasedChunkTarget : ITransferTarget
         request.Headers.Authorization = await _authorize(cancellationToken);
         using var response = await _http.SendAsync(request, cancellationToken);
         await TransferHttpException.ThrowIfFailedAsync(response, "Reading the asset", Name, cancellationToken);
-        return PhasedChunkReply.EndOffset(await ReadReplyAsync(response, "Reading the asset", cancellationToken));
-    }
-
-    /// <summary>The reply's JSON; an error inside a 200 (Prepr documents that it happens) throws as its status would.</summary>
-    private async Task<JsonElement> ReadReplyAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
-    {
-        JsonElement reply;
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            reply = json.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
-
-        if (PhasedChunkReply.ErrorIn(reply) is { } error)
-        {
-            throw new TransferHttpException(error.Status, null, $"{operation} failed for {Name}: answered {(int)response.StatusCode} with an error inside: {error.Message}");
-        }
-
-        return reply;
+        return PhasedChunkReply.EndOffset(await PhasedChunkReply.ReadAsync(response, "Reading the asset", Name, cancellationToken));
     }
 }

@@ -316,4 +316,23 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
 
     private async Task<BlobTransferSource> StagedAsync(byte[] data) =>
         await StagingBlobs.UploadAsync(await simulator.Emulators.NewContainerAsync("prepr"), "staging/video.mp4", data);
+
+    [Fact]
+    public async Task A_metadata_step_refused_after_the_finish_fails_that_step_clearly_and_leaves_the_asset_whole()
+    {
+        var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
+        await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "updateAsset", status = 422, times = 0 });
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
+        var opening = ConnectorRun.Opening("kept.mp4", Video.Length);
+        var session = await connector.OpenAsync(opening);
+        var (plan, receipts) = await ConnectorRun.CopyAsync(connector, session, await StagedAsync(Video));
+        var commit = await connector.CommitAsync(session, opening, plan, receipts);
+
+        var refused = await Assert.ThrowsAsync<VendorApiException>(() => connector.SetMetadataAsync(commit.Session, new UploadDetails { Title = "New" }));
+        var processing = await ConnectorRun.PollAsync(connector, commit.Session);
+
+        Assert.Equal(422, refused.Status);
+        Assert.True(processing.Finished);
+        Assert.Equal(TestData.Md5Hex(Video), (await simulator.InspectAsync(tenant, SimulatedVendor.Prepr, commit.VendorAssetId)).Md5);
+    }
 }
