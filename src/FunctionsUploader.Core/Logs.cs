@@ -26,6 +26,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "{Target} cannot report the committed size ({Reason}); the size check after commit was skipped")]
     public static partial void CommittedSizeUnavailable(this ILogger logger, string target, string reason);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "{Target} took a chunk ending at {Sent} and answered end_offset {Answered}; the count of bytes sent stands")]
+    public static partial void PhasedChunkOffsetsDiffer(this ILogger logger, string target, long sent, long answered);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "{Target} answered ETag {ETag} for part {PartNumber}, not the MD5 {Md5} of the bytes sent; the ETag goes to the commit as answered")]
+    public static partial void PartETagNotMd5(this ILogger logger, string target, int partNumber, string eTag, string md5);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Activity {Activity} failed on attempt {Attempt} ({ErrorType}); retrying")]
     public static partial void ActivityRetry(ILogger logger, string activity, int attempt, string errorType);
 
@@ -62,6 +68,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Finalized the Picovico direct upload of MD5 {Md5} as videoclip {ClipId} ({Status})")]
     public static partial void PicovicoUploadFinalized(this ILogger logger, string md5, string clipId, string status);
 
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Part URLs of Picovico upload {UploadId} were refused (expired); asked directupload again for MD5 {Md5}")]
+    public static partial void PicovicoPartUrlsRenewed(this ILogger logger, string uploadId, string md5);
+
     [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "Picovico videoclip {ClipId} is {Status}")]
     public static partial void PicovicoClipStatus(this ILogger logger, string clipId, string status);
 
@@ -96,6 +105,9 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3350, Level = LogLevel.Debug, Message = "Fetched a {Vendor} access token by the {Grant} grant, valid until {ExpiresOn} (with refresh token: {HasRefreshToken})")]
     public static partial void AccessTokenFetched(this ILogger logger, string vendor, string grant, DateTimeOffset expiresOn, bool hasRefreshToken);
+
+    [LoggerMessage(EventId = 3352, Level = LogLevel.Warning, Message = "{Vendor} refused the scope '{Scope}' (invalid_scope); asking for '{Narrower}' without offline_access, so tokens are renewed by password")]
+    public static partial void ScopeNarrowed(this ILogger logger, string vendor, string scope, string narrower);
 
     [LoggerMessage(EventId = 3351, Level = LogLevel.Information, Message = "{Vendor} refused the refresh token ({Status}: {Reason}); logging in again with the password grant")]
     public static partial void RefreshTokenRefused(this ILogger logger, string vendor, int status, string reason);

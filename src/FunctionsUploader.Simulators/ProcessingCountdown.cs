@@ -10,8 +10,11 @@ internal sealed class ProcessingCountdown(int polls, bool fails)
 
     public bool Fails { get; } = fails;
 
-    public bool Ended => Volatile.Read(ref _reads) > polls;
+    /// <summary>The processing a finalize request starts, as the tenant's settings and the request's fault rules shape it.</summary>
+    public static ProcessingCountdown For(Inspection.SimulatedRequest request) => new(request.ProcessingPolls, request.FailProcessing);
+
+    public bool Ended => polls != int.MaxValue && Volatile.Read(ref _reads) > polls;
 
     /// <summary>Counts one status read; true once processing has ended (and from then on).</summary>
-    public bool Read() => Interlocked.Increment(ref _reads) > polls;
+    public bool Read() => polls != int.MaxValue && Interlocked.Increment(ref _reads) > polls;
 }

@@ -38,12 +38,15 @@ internal static class SimulatorApp
 
         services.AddVendor<PicovicoAuth, PicovicoDirectUploads>();
         services.AddSingleton<PicovicoLogin>();
+        services.AddSingleton<PicovicoPartUrls>();
 
         services.AddVendor<PreprAuth, PreprAssets>();
         services.AddSingleton<PreprChunks>();
         services.AddSingleton<PreprRateLimit>();
 
         services.AddVendor<PanoptoAuth, PanoptoSessionUploads>();
+        services.AddSingleton<S3Forwarder>();
+        services.AddSingleton<PanoptoUploadTargets>();
     }
 
     public static void MapSimulators(this WebApplication app)

@@ -10,9 +10,11 @@ namespace FunctionsUploader.Transfer;
 
 /// <summary>
 /// A phased chunk upload (Prepr's video upload): chunks POSTed one after another as multipart/form-data
-/// (upload_phase=transfer, original_name, file_chunk) to {BaseUrl}assets/{id}/multipart, each exactly at the
-/// offset the server's last reply named, then upload_phase=finish. The connector opened the asset and supplies
-/// the Authorization header; the token never sits in the spec.
+/// (upload_phase=transfer, original_name, file_chunk) to {BaseUrl}assets/{id}/multipart, then upload_phase=finish
+/// once. The target counts the bytes the server took and never steers by the offsets in a reply: a finished Prepr
+/// asset shows start_offset at its last chunk and end_offset at the file size (vpro/prepr's fixtures), so a reply
+/// names the range just received, not the next one. The connector opened the asset and supplies the Authorization
+/// header; the token never sits in the spec.
 /// </summary>
 public sealed class PhasedChunkTarget : ITransferTarget
 {
@@ -23,7 +25,9 @@ public sealed class PhasedChunkTarget : ITransferTarget
     private readonly ILogger _logger;
     private readonly Uri _assetUri;
     private readonly Uri _multipartUri;
-    private ChunkRange? _next;
+
+    /// <summary>Bytes the server holds, counted from the chunks it accepted; null when unknown (a send failed half way, or nothing was asked yet).</summary>
+    private long? _held;
     private int _sending;
 
     /// <param name="http">A long-lived client; give it an infinite Timeout, the engine bounds each attempt.</param>
@@ -54,58 +58,45 @@ public sealed class PhasedChunkTarget : ITransferTarget
 
     public PartRules Rules { get; }
 
-    /// <summary>The server's offset says how much it holds: every part that ends at or before it is there.</summary>
+    /// <summary>Every part that ends at or before the bytes the server says it holds is there.</summary>
     public async Task<IReadOnlyDictionary<int, PartReceipt>> GetHeldPartsAsync(PartPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var next = await ReadNextChunkAsync(cancellationToken);
-        _next = next;
+        var held = _held = await ReadHeldAsync(cancellationToken) ?? 0;
         return plan.GetParts()
-            .Where(p => p.Length > 0 && p.End <= next.Start)
+            .Where(p => p.Length > 0 && p.End <= held)
             .ToDictionary(p => p.Number, p => new PartReceipt(p.Number, p.Length, null, null));
     }
 
+    /// <summary>Sends the part as one chunk, once; a part the server already holds (an answer lost on the way back) is not sent again.</summary>
     public async Task<PartReceipt> SendPartAsync(ITransferSource source, Part part, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (Interlocked.Exchange(ref _sending, 1) == 1)
         {
-            throw new InvalidOperationException($"{Name} takes one chunk at a time: its offsets are server-driven.");
+            throw new InvalidOperationException($"{Name} takes one chunk at a time: each is appended where the last ended.");
         }
 
         try
         {
-            var next = _next ?? await ReadNextChunkAsync(cancellationToken);
-            if (next.Start < part.Offset)
+            var held = _held ?? await ReadHeldAsync(cancellationToken) ?? 0;
+            _held = held;
+            if (held >= part.End)
             {
-                throw new TransferIntegrityException($"{Name} asks for bytes from {next.Start}, before {part}: an earlier part is missing there.", part.Number);
+                return new PartReceipt(part.Number, part.Length, null, null);
+            }
+
+            if (held != part.Offset)
+            {
+                throw new TransferIntegrityException($"{Name} holds {held} bytes, so {part} cannot be appended there: an earlier part is missing or was cut.", part.Number);
             }
 
             using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-            var wholePartHashed = next.Start == part.Offset;
-            while (next.Start < part.End)
-            {
-                if (next.End <= next.Start)
-                {
-                    throw new TransferIntegrityException($"{Name} asks for no bytes at offset {next.Start}, but {part} runs to {part.End}.", part.Number);
-                }
-
-                var length = Math.Min(next.End, part.End) - next.Start;
-                // Unknown until the server answers: a failed attempt asks for the offset again instead of appending twice.
-                _next = null;
-                var reply = await SendChunkAsync(source, next.Start, length, wholePartHashed ? md5 : null, cancellationToken);
-                if (reply.Start < next.Start || reply.Start > next.Start + length)
-                {
-                    throw new TransferIntegrityException(
-                        $"{Name} answered bytes {next.Start}-{next.Start + length - 1} with next offset {reply.Start}.", part.Number);
-                }
-
-                // A server that kept less than it was sent asks for the rest: then the part's bytes went in pieces.
-                wholePartHashed &= reply.Start == next.Start + length;
-                _next = next = reply;
-            }
-
-            return new PartReceipt(part.Number, part.Length, wholePartHashed ? Convert.ToHexStringLower(md5.GetHashAndReset()) : null, null);
+            // Unknown until the server answers: a failed attempt asks the asset again instead of appending twice.
+            _held = null;
+            await SendChunkAsync(source, part, md5, cancellationToken);
+            _held = part.End;
+            return new PartReceipt(part.Number, part.Length, Convert.ToHexStringLower(md5.GetHashAndReset()), null);
         }
         finally
         {
@@ -113,14 +104,16 @@ public sealed class PhasedChunkTarget : ITransferTarget
         }
     }
 
+    /// <summary>Sends upload_phase=finish once, when every part is in by the receipts and by the server's own count where it gives one.</summary>
     public async Task<CommitResult> CommitAsync(PartPlan plan, IReadOnlyCollection<PartReceipt> receipts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         plan.CheckComplete(receipts, Name);
-        var next = _next ?? await ReadNextChunkAsync(cancellationToken);
-        if (next.Start != plan.FileLength)
+        // A server that names no offsets (an asset whose source_file is null) is trusted with what the receipts say.
+        var held = _held ?? await ReadHeldAsync(cancellationToken) ?? plan.FileLength;
+        if (held != plan.FileLength)
         {
-            throw new TransferIntegrityException($"Not finishing {Name}: it holds {next.Start} of {plan.FileLength} bytes.");
+            throw new TransferIntegrityException($"Not finishing {Name}: it holds {held} of {plan.FileLength} bytes.");
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, _multipartUri)
@@ -130,6 +123,7 @@ public sealed class PhasedChunkTarget : ITransferTarget
         request.Headers.Authorization = await _authorize(cancellationToken);
         using var response = await _http.SendAsync(request, cancellationToken);
         await TransferHttpException.ThrowIfFailedAsync(response, "Finishing the upload", Name, cancellationToken);
+        await PhasedChunkReply.ReadAsync(response, "Finishing the upload", Name, cancellationToken);
         _logger.Committed(plan.PartCount, plan.FileLength, Name);
         return new CommitResult(plan.FileLength, null);
     }
@@ -137,10 +131,10 @@ public sealed class PhasedChunkTarget : ITransferTarget
     /// <summary>Nothing to abort at this level: the connector deletes the asset (DELETE /assets/{id}, scope assets_delete).</summary>
     public Task AbortAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    private async Task<ChunkRange> SendChunkAsync(ITransferSource source, long offset, long length, IncrementalHash? md5, CancellationToken cancellationToken)
+    private async Task SendChunkAsync(ITransferSource source, Part part, IncrementalHash md5, CancellationToken cancellationToken)
     {
-        await using var body = new PartReadStream(await source.OpenReadAsync(offset, length, cancellationToken), length, md5);
-        var chunk = new StreamedPartContent(body, length, _options.CopyBufferSize);
+        await using var body = new PartReadStream(await source.OpenReadAsync(part.Offset, part.Length, cancellationToken), part.Length, md5);
+        var chunk = new StreamedPartContent(body, part.Length, _options.CopyBufferSize);
         chunk.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var form = new MultipartFormDataContent
         {
@@ -151,49 +145,22 @@ public sealed class PhasedChunkTarget : ITransferTarget
         using var request = new HttpRequestMessage(HttpMethod.Post, _multipartUri) { Content = form };
         request.Headers.Authorization = await _authorize(cancellationToken);
         using var response = await _http.SendAsync(request, cancellationToken);
-        await TransferHttpException.ThrowIfFailedAsync(response, $"Upload of bytes {offset}-{offset + length - 1}", Name, cancellationToken);
-        return await ParseNextChunkAsync(response, cancellationToken);
+        var operation = $"Upload of bytes {part.Offset}-{part.End - 1}";
+        await TransferHttpException.ThrowIfFailedAsync(response, operation, Name, cancellationToken);
+        var reply = await PhasedChunkReply.ReadAsync(response, operation, Name, cancellationToken);
+        if (PhasedChunkReply.EndOffset(reply) is { } end && end != part.End)
+        {
+            _logger.PhasedChunkOffsetsDiffer(Name, part.End, end);
+        }
     }
 
-    private async Task<ChunkRange> ReadNextChunkAsync(CancellationToken cancellationToken)
+    /// <summary>The bytes the asset holds: source_file.end_offset (Prepr shows it at the file size once every byte is in); null when it names none.</summary>
+    private async Task<long?> ReadHeldAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _assetUri);
         request.Headers.Authorization = await _authorize(cancellationToken);
         using var response = await _http.SendAsync(request, cancellationToken);
-        await TransferHttpException.ThrowIfFailedAsync(response, "Reading the upload offset", Name, cancellationToken);
-        return await ParseNextChunkAsync(response, cancellationToken);
+        await TransferHttpException.ThrowIfFailedAsync(response, "Reading the asset", Name, cancellationToken);
+        return PhasedChunkReply.EndOffset(await PhasedChunkReply.ReadAsync(response, "Reading the asset", Name, cancellationToken));
     }
-
-    private async Task<ChunkRange> ParseNextChunkAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        // [Assumed] Each transfer reply, and GET /assets/{id}, name the next chunk the server wants as start_offset and
-        // end_offset (top level or under source_file, as in Prepr's asset JSON; Facebook's resumable-upload contract):
-        // equal offsets mean the server holds the whole file. Verify on the first real call (VENDORS.md, section C).
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            var root = json.RootElement;
-            var holder = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("start_offset", out _) ? root
-                : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("source_file", out var file) ? file
-                : default;
-            if (Offset(holder, "start_offset") is { } start && Offset(holder, "end_offset") is { } end)
-            {
-                return new ChunkRange(start, end);
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        throw new TransferIntegrityException($"{Name} did not say which bytes come next (no start_offset and end_offset in its reply).");
-    }
-
-    /// <summary>Prepr's examples send sizes as strings; accept either.</summary>
-    private static long? Offset(JsonElement holder, string name) =>
-        holder.ValueKind != JsonValueKind.Object || !holder.TryGetProperty(name, out var value) ? null
-        : value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number
-        : value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed
-        : null;
-
-    private readonly record struct ChunkRange(long Start, long End);
 }

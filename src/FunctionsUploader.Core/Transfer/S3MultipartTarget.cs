@@ -9,7 +9,10 @@ namespace FunctionsUploader.Transfer;
 
 /// <summary>
 /// An S3 multipart upload through AWSSDK.S3 on a configurable endpoint (Panopto's UploadTarget, s3rver, AWS).
-/// Each part streams from a ranged read into UploadPart; its ETag must be the MD5 computed on the way.
+/// Each part streams from a ranged read into UploadPart; its ETag must be the MD5 computed on the way, unless the spec
+/// says the server promises no such thing (<see cref="S3MultipartTargetSpec.ETagsAreMd5"/> false: Panopto's samples
+/// treat its target as a minimal S3 server and pass ETags through), when a different one is logged and passed on as
+/// answered. A HEAD after the commit that fails is logged; only one that answers a different length fails the commit.
 /// </summary>
 public sealed class S3MultipartTarget : ITransferTarget, IDisposable
 {
@@ -111,7 +114,22 @@ public sealed class S3MultipartTarget : ITransferTarget, IDisposable
             UseChunkEncoding = _signing == S3PayloadSigning.Chunked,
             DisablePayloadSigning = _signing == S3PayloadSigning.Unsigned,
         }, cancellationToken);
-        return S3PartETag.Receipt(part, Name, body.Md5Hex, response.ETag);
+        if (response.ETag is not { Length: > 0 } etag)
+        {
+            throw new TransferIntegrityException($"{Name} answered {part} without an ETag, which the completion needs.", part.Number);
+        }
+
+        if (_spec.ETagsAreMd5)
+        {
+            return S3PartETag.Receipt(part, Name, body.Md5Hex, etag);
+        }
+
+        if (!string.Equals(etag.Trim('"'), body.Md5Hex, StringComparison.OrdinalIgnoreCase))
+        {
+            _logger.PartETagNotMd5(Name, part.Number, etag, body.Md5Hex);
+        }
+
+        return new PartReceipt(part.Number, part.Length, body.Md5Hex, etag);
     }
 
     public async Task<CommitResult> CommitAsync(PartPlan plan, IReadOnlyCollection<PartReceipt> receipts, CancellationToken cancellationToken = default)
@@ -133,9 +151,10 @@ public sealed class S3MultipartTarget : ITransferTarget, IDisposable
                 throw new TransferIntegrityException($"{Name} holds {head.ContentLength} bytes after the commit; the file has {plan.FileLength}.");
             }
         }
-        catch (AmazonS3Exception e) when ((int)e.StatusCode is 403 or 405 or 501)
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            _logger.CommittedSizeUnavailable(Name, e.Message);
+            // The upload is complete either way; a server without (or failing) HEAD says nothing against its bytes.
+            _logger.CommittedSizeUnavailable(Name, e is AmazonServiceException s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}: {s3.Message}" : e.Message);
         }
 
         _logger.Committed(ordered.Count, plan.FileLength, Name);

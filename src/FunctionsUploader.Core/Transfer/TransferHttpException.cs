@@ -25,7 +25,7 @@ public sealed class TransferHttpException : Exception
     {
     }
 
-    private TransferHttpException(int status, TimeSpan? retryAfter, string message)
+    internal TransferHttpException(int status, TimeSpan? retryAfter, string message)
         : base(message)
     {
         Status = status;

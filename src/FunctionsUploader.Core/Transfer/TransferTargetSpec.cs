@@ -13,6 +13,7 @@ namespace FunctionsUploader.Transfer;
 [JsonDerivedType(typeof(PresignedPartsTargetSpec), "presignedParts")]
 [JsonDerivedType(typeof(S3MultipartTargetSpec), "s3Multipart")]
 [JsonDerivedType(typeof(PhasedChunkTargetSpec), "phasedChunks")]
+[JsonDerivedType(typeof(FormUploadTargetSpec), "formUpload")]
 public abstract record TransferTargetSpec
 {
     /// <summary>The part rules the planner applies: known without building the target, so the orchestration can plan.</summary>
@@ -98,6 +99,12 @@ public sealed record S3MultipartTargetSpec(Uri ServiceUrl, string Bucket, string
 
     public long MaxPartSize { get; init; } = PartRules.S3MaxPartSize;
 
+    /// <summary>
+    /// S3 answers a part's MD5 as its ETag (without SSE-KMS), and a different one then means different bytes. False
+    /// where the server promises no such thing (Panopto): the ETag is passed on as answered and the difference logged.
+    /// </summary>
+    public bool ETagsAreMd5 { get; init; } = true;
+
     public override PartRules GetPartRules() => new()
     {
         Target = "an S3 multipart upload",
@@ -132,4 +139,29 @@ public sealed record PhasedChunkTargetSpec(Uri BaseUrl, string AssetId, string O
 
     public override string ToString() =>
         $"{nameof(PhasedChunkTargetSpec)} {{ BaseUrl = {BlobSas.Redact(BaseUrl)}, AssetId = {AssetId}, OriginalName = {OriginalName}, ChunkSize = {ChunkSize} }}";
+}
+
+/// <summary>
+/// The whole file in one multipart/form-data POST to <see cref="Url"/> that makes the asset (Prepr's images,
+/// documents and audio: POST /assets with the file as "source"): the file goes as <see cref="FileField"/> beside the
+/// plain <see cref="Fields"/>; the answer's "id" names the asset. The connector supplies the token.
+/// </summary>
+public sealed record FormUploadTargetSpec(Uri Url, string FileField, string FileName) : TransferTargetSpec
+{
+    public IReadOnlyDictionary<string, string> Fields { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>[Assumed] Prepr publishes no size limit for a one-shot upload; one S3-sized request is the most sent.</summary>
+    public long MaxSize { get; init; } = PartRules.S3MaxPartSize;
+
+    public override PartRules GetPartRules() => new()
+    {
+        Target = "a one-request form upload",
+        PreferredPartSize = MaxSize,
+        MaxPartSize = MaxSize,
+        MaxParts = 1,
+        AcceptsEmptyFile = false,
+        ParallelParts = false,
+    };
+
+    public override string ToString() => $"{nameof(FormUploadTargetSpec)} {{ Url = {BlobSas.Redact(Url)}, FileField = {FileField}, FileName = {FileName} }}";
 }

@@ -49,6 +49,7 @@ public sealed class OAuth2PasswordTokens
     private readonly OAuth2PasswordClient _client;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private string _scope;
 
     /// <param name="http">The vendor's HTTP plumbing: token requests get the same quick retries as its API calls.</param>
     public OAuth2PasswordTokens(VendorHttp http, OAuth2PasswordClient client, TimeProvider? time = null, ILogger? logger = null)
@@ -57,6 +58,7 @@ public sealed class OAuth2PasswordTokens
         ArgumentNullException.ThrowIfNull(client);
         _http = http;
         _client = client;
+        _scope = client.Scope;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
     }
@@ -89,7 +91,26 @@ public sealed class OAuth2PasswordTokens
             }
         }
 
-        return await RequestAsync("password", [new("username", _client.Username), new("password", _client.Password), new("scope", _client.Scope)], null, cancellationToken);
+        try
+        {
+            return await PasswordGrantAsync(_scope, cancellationToken);
+        }
+        catch (VendorApiException e) when (e.Status == 400 && e.VendorMessage?.StartsWith("invalid_scope", StringComparison.Ordinal) == true && WithoutOfflineAccess(_scope) is { } narrower)
+        {
+            // offline_access only adds a refresh token; a server that will not grant it still grants the rest.
+            _logger.ScopeNarrowed(_http.Vendor, _scope, narrower);
+            _scope = narrower;
+            return await PasswordGrantAsync(_scope, cancellationToken);
+        }
+    }
+
+    private Task<AccessToken> PasswordGrantAsync(string scope, CancellationToken cancellationToken) =>
+        RequestAsync("password", [new("username", _client.Username), new("password", _client.Password), new("scope", scope)], null, cancellationToken);
+
+    private static string? WithoutOfflineAccess(string scope)
+    {
+        var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return scopes.Contains("offline_access", StringComparer.Ordinal) ? string.Join(' ', scopes.Where(s => s != "offline_access")) : null;
     }
 
     private async Task<AccessToken> RequestAsync(string grant, KeyValuePair<string, string>[] fields, string? previousRefreshToken, CancellationToken cancellationToken)

@@ -53,6 +53,11 @@ internal sealed class OAuthTokenEndpoint(TokenStore tokens, TenantRegistry tenan
                     return Error(400, "invalid_scope", "The scope must include 'api' (the samples send 'openid api').");
                 }
 
+                if (scopes.Contains("offline_access", StringComparer.Ordinal) && tenant.Settings.RefuseOfflineAccess)
+                {
+                    return Error(400, "invalid_scope", "offline_access is not granted to this client.");
+                }
+
                 if (scopes.Contains("offline_access", StringComparer.Ordinal))
                 {
                     refresh = tokens.IssueRefresh(tenant, vendor, scope);

@@ -45,6 +45,7 @@ internal sealed class VendorGate(IEnumerable<IVendorAuth> auths, ILogger<VendorG
             }
 
             request.FailProcessing |= rule.FailProcessing;
+            request.StallProcessing |= rule.StallProcessing;
             dropResponse |= rule.DropResponse;
             if (rule.DropConnection)
             {
@@ -59,6 +60,16 @@ internal sealed class VendorGate(IEnumerable<IVendorAuth> auths, ILogger<VendorG
                 if (rule.RetryAfterSeconds is { } seconds)
                 {
                     http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                }
+
+                if (rule.ErrorInOkBody)
+                {
+                    // The error body as the vendor writes it, under a 200 status set just before the headers go.
+                    http.Response.OnStarting(() =>
+                    {
+                        http.Response.StatusCode = StatusCodes.Status200OK;
+                        return Task.CompletedTask;
+                    });
                 }
 
                 return auth.Error(operation, rule.Status ?? StatusCodes.Status429TooManyRequests, $"Simulated fault: {effect}.");

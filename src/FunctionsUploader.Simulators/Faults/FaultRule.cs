@@ -45,6 +45,12 @@ public sealed class FaultRule
     /// <summary>The finalize request succeeds but the vendor's processing ends in failure.</summary>
     public bool FailProcessing { get; set; }
 
+    /// <summary>The finalize request succeeds but processing never ends: status reads report it in progress for ever.</summary>
+    public bool StallProcessing { get; set; }
+
+    /// <summary>Send the error answer (<see cref="Status"/>) with HTTP 200, as Prepr says it sometimes does.</summary>
+    public bool ErrorInOkBody { get; set; }
+
     internal FaultRule Copy() => (FaultRule)MemberwiseClone();
 
     internal bool Answers => Status is not null || RetryAfterSeconds is not null;
@@ -62,9 +68,14 @@ public sealed class FaultRule
             return "status must be 100..599, retryAfterSeconds and dropAfterBytes not negative, delayMs 0..600000.";
         }
 
-        if (!Answers && !DropConnection && !DropResponse && DelayMs == 0 && !ExpireTokens && !FailProcessing)
+        if (!Answers && !DropConnection && !DropResponse && DelayMs == 0 && !ExpireTokens && !FailProcessing && !StallProcessing)
         {
-            return "the rule does nothing: set status, retryAfterSeconds, dropConnection, dropResponse, delayMs, expireTokens or failProcessing.";
+            return "the rule does nothing: set status, retryAfterSeconds, dropConnection, dropResponse, delayMs, expireTokens, failProcessing or stallProcessing.";
+        }
+
+        if (ErrorInOkBody && Status is not >= 400)
+        {
+            return "errorInOkBody needs the error's status (400 or more) to put inside the 200.";
         }
 
         if (Operation is not null && !operations.Any(o => (Vendor is null || o.Vendor == Vendor) && string.Equals(o.Name, Operation, StringComparison.OrdinalIgnoreCase)))
@@ -100,6 +111,11 @@ public sealed class FaultRule
             effects.Add("fail processing");
         }
 
+        if (StallProcessing)
+        {
+            effects.Add("stall processing");
+        }
+
         if (DropConnection)
         {
             effects.Add($"drop connection after {DropAfterBytes} bytes");
@@ -107,7 +123,7 @@ public sealed class FaultRule
 
         if (Answers)
         {
-            effects.Add(RetryAfterSeconds is { } seconds ? $"status {Status ?? 429} retry-after {seconds} s" : $"status {Status}");
+            effects.Add(RetryAfterSeconds is { } seconds ? $"status {Status ?? 429} retry-after {seconds} s" : ErrorInOkBody ? $"status {Status} inside a 200" : $"status {Status}");
         }
 
         if (DropResponse)

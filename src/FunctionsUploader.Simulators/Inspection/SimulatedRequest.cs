@@ -17,6 +17,12 @@ internal sealed class SimulatedRequest
     /// <summary>A fault rule asked for the processing this request starts to fail.</summary>
     public bool FailProcessing { get; set; }
 
+    /// <summary>A fault rule asked for the processing this request starts never to end.</summary>
+    public bool StallProcessing { get; set; }
+
+    /// <summary>How many status reads the processing this request starts reports in progress.</summary>
+    public int ProcessingPolls => StallProcessing ? int.MaxValue : Tenant!.Settings.ProcessingPolls;
+
     /// <summary>The connection was reset instead of answering.</summary>
     public bool Dropped { get; set; }
 

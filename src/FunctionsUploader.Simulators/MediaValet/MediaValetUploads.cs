@@ -1,3 +1,4 @@
+using Microsoft.Net.Http.Headers;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.Storage;
 
@@ -119,12 +120,20 @@ internal sealed class MediaValetUploads(MediaValetLibrary library, BlobStorage s
         return MediaValetJson.Payload(asset.ToRecord());
     }
 
-    /// <summary>PATCH [{"op":"replace","path":"/status","value":1}]: the blob must be there with the size the PUT declared.</summary>
+    /// <summary>
+    /// PATCH [{"op":"replace","path":"/status","value":1}] as application/json, the only type the official sample
+    /// sends ([Assumed] others get 415): the blob must be there with the size the PUT declared.
+    /// </summary>
     public async Task<IResult> FinalizeAsync(HttpContext context, string id)
     {
         if (library.Find(context, id) is not { } asset)
         {
             return MediaValetJson.NotFound(id);
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) || !string.Equals(type.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return MediaValetJson.Error(415, $"The finalize takes Content-Type application/json, not {context.Request.ContentType ?? "none"}.");
         }
 
         var (patch, error) = await JsonBody.ReadAsync<JsonElement[]>(context.Request, MediaValetJson.Options);

@@ -12,6 +12,7 @@ internal static class PanoptoApi
         var server = app.MapGroup("/panopto/Panopto").AddEndpointFilter<VendorGate>();
 
         OAuthTokenEndpoint.Map(server, "/oauth2/connect/token", Vendor, PanoptoAuth.ClientOf);
+        PanoptoUploadTargets.Map(server);
 
         var rest = server.MapGroup("/PublicAPI/REST");
         rest.MapPost("/sessionUpload", (HttpContext context, PanoptoSessionUploads uploads) => uploads.CreateAsync(context))

@@ -10,8 +10,8 @@ namespace FunctionsUploader.Simulators.Panopto;
 /// an UploadTarget on S3 (s3rver); the client uploads media and manifest there by S3 multipart; PUT with State 1
 /// closes it; GET polls UploadComplete(1) -> Processing(3) -> Complete(4), or ProcessingError(5) when the manifest
 /// or a file it names is missing (as Panopto reports it: after the PUT, by state); DELETE cancels:
-/// UploadCancelled(2) -> DeletingFiles(6) -> Deleted(7). Part sizes (5..25 MB) cannot be checked: the S3 server
-/// (s3rver) keeps no part list once an upload is complete, so only whole files are visible.
+/// UploadCancelled(2) -> DeletingFiles(6) -> Deleted(7). Part sizes (5..25 MB) are checked by the upload target
+/// (<see cref="PanoptoUploadTargets"/>).
 /// </summary>
 internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time, ILogger<PanoptoSessionUploads> logger) : IAssetInspector
 {
@@ -27,10 +27,13 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
             return PanoptoJson.Error(400, error ?? "FolderId is required: the id of the folder the session goes to.");
         }
 
-        var upload = new SessionUpload(SimulatedRequest.Of(context).Tenant!, Guid.NewGuid(), folderId, time.GetUtcNow());
+        var id = Guid.NewGuid();
+        // The server's own Panopto/Upload/{id}, as Panopto answers it (PanoptoUploadTargets fronts s3rver there).
+        var target = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/panopto/Panopto/Upload/{id}";
+        var upload = new SessionUpload(SimulatedRequest.Of(context).Tenant!, id, folderId, time.GetUtcNow()) { UploadTarget = target };
         _uploads[upload.Id] = upload;
         SimulatedRequest.Of(context).ResourceId = upload.Id.ToString();
-        return PanoptoJson.Ok(upload.ToBody(UploadTarget(upload)), StatusCodes.Status201Created);
+        return PanoptoJson.Ok(upload.ToBody(upload.UploadTarget), StatusCodes.Status201Created);
     }
 
     /// <summary>GET sessionUpload/{id}: each read moves processing (or deletion) one step on.</summary>
@@ -46,7 +49,7 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
             upload.Advance();
         }
 
-        return PanoptoJson.Ok(upload.ToBody(UploadTarget(upload)));
+        return PanoptoJson.Ok(upload.ToBody(upload.UploadTarget));
     }
 
     /// <summary>PUT sessionUpload/{id} with the whole SessionUpload and State 1: the files are read as they are now.</summary>
@@ -59,7 +62,7 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
 
         var (body, error) = await JsonBody.ReadAsync<SessionUploadRequest>(context.Request, PanoptoJson.Options);
         var problem = body is null ? error
-            : body.Id != upload.Id || body.FolderId != upload.FolderId || body.UploadTarget != UploadTarget(upload) ? "Send back the whole SessionUpload object (ID, FolderId, UploadTarget as created) with State 1."
+            : body.Id != upload.Id || body.FolderId != upload.FolderId || body.UploadTarget != upload.UploadTarget ? "Send back the whole SessionUpload object (ID, FolderId, UploadTarget as created) with State 1."
             : body.State != (int)PanoptoState.UploadComplete ? "Only State 1 (UploadComplete) can be set; cancel with DELETE."
             : null;
         if (problem is not null)
@@ -71,7 +74,7 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
         {
             if (upload.State is PanoptoState.UploadComplete or PanoptoState.Processing or PanoptoState.Complete)
             {
-                return PanoptoJson.Ok(upload.ToBody(UploadTarget(upload)));
+                return PanoptoJson.Ok(upload.ToBody(upload.UploadTarget));
             }
 
             if (upload.State != PanoptoState.Uploading)
@@ -84,7 +87,7 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
         var check = await PanoptoManifest.CheckAsync(files.Keys, async name => await storage.ReadSmallAsync(Prefix(upload) + name, PanoptoManifest.MaxManifestBytes, context.RequestAborted));
         lock (upload.Gate)
         {
-            upload.Complete(check, new ProcessingCountdown(upload.Tenant.Settings.ProcessingPolls, SimulatedRequest.Of(context).FailProcessing));
+            upload.Complete(check, ProcessingCountdown.For(SimulatedRequest.Of(context)));
         }
 
         if (check.Problem is { } rejected)
@@ -96,7 +99,7 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
             Logs.AssetFinalized(logger, upload.Tenant.Id, Vendor, id, files.GetValueOrDefault(check.PrimaryFile!));
         }
 
-        return PanoptoJson.Ok(upload.ToBody(UploadTarget(upload)));
+        return PanoptoJson.Ok(upload.ToBody(upload.UploadTarget));
     }
 
     /// <summary>DELETE sessionUpload/{id}: cancels it and deletes what was uploaded, unless the session is already made.</summary>
@@ -125,7 +128,7 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
             await storage.DeleteAsync(Prefix(upload) + name, CancellationToken.None);
         }
 
-        return PanoptoJson.Ok(upload.ToBody(UploadTarget(upload)));
+        return PanoptoJson.Ok(upload.ToBody(upload.UploadTarget));
     }
 
     public IReadOnlyList<string> AssetIds(Tenant tenant) =>
@@ -151,7 +154,7 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
         string? title, primary;
         lock (upload.Gate)
         {
-            body = upload.ToBody(UploadTarget(upload));
+            body = upload.ToBody(upload.UploadTarget);
             (title, primary) = (upload.Manifest?.Title, upload.Manifest?.PrimaryFile);
         }
 
@@ -179,12 +182,8 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
         };
     }
 
-    /// <summary>
-    /// "{S3 service URL}{bucket}/{upload id}". A client splits it as Panopto's samples split
-    /// https://{host}/Panopto/Upload/{guid}: the last segment is the key prefix, the one before it the bucket, the
-    /// rest the S3 service URL; objects go to "{prefix}/{file name}".
-    /// </summary>
-    private string UploadTarget(SessionUpload upload) => $"{storage.Endpoint}{storage.Bucket}/{upload.Id}";
+    /// <summary>The tenant whose session upload <paramref name="id"/> is, for requests to its upload target (which carry no token).</summary>
+    public Tenant? TenantOf(string id) => Guid.TryParse(id, out var guid) && _uploads.TryGetValue(guid, out var upload) ? upload.Tenant : null;
 
     private static string Prefix(SessionUpload upload) => upload.Id + "/";
 
@@ -205,6 +204,13 @@ internal sealed class PanoptoSessionUploads(S3Storage storage, TimeProvider time
 
     private sealed class SessionUpload(Tenant tenant, Guid id, Guid folderId, DateTimeOffset createdAt)
     {
+        /// <summary>
+        /// https://{server}/panopto/Panopto/Upload/{id}: a client splits it as Panopto's samples split
+        /// https://{host}/Panopto/Upload/{guid}: the last segment is the key prefix, the one before it the bucket, the
+        /// rest the S3 service URL; objects go to "{prefix}/{file name}" (in s3rver, "{id}/{file name}").
+        /// </summary>
+        public required string UploadTarget { get; init; }
+
         private ProcessingCountdown? _processing;
 
         public Lock Gate { get; } = new();

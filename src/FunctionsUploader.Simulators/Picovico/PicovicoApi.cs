@@ -24,5 +24,6 @@ internal static class PicovicoApi
             .Simulates(Vendor, "completeUpload");
         api.MapGet("/me/videoclips/{id}", (HttpContext context, string id, PicovicoDirectUploads uploads) => uploads.GetVideoclip(context, id))
             .Simulates(Vendor, "getVideoclip");
+        PicovicoPartUrls.Map(api);
     }
 }

@@ -26,6 +26,12 @@ internal sealed class PicovicoAuth(TokenStore tokens, TenantRegistry tenants) : 
             return tokens.Find(context.Request.Headers[TokenHeader].ToString(), Vendor, TokenKind.Access)?.Tenant;
         }
 
+        if (operation.Name == PicovicoPartUrls.UploadPartOperation)
+        {
+            // A part URL carries its signature, not the account's headers: the object key names the tenant.
+            return PicovicoPartUrls.TenantIdOf(context) is { } id ? tenants.Get(id) : null;
+        }
+
         var form = await RequestCredentials.FormAsync(context.Request);
         var username = form["username"].ToString();
         var appId = await AppIdOfAsync(context.Request);
@@ -48,5 +54,6 @@ internal sealed class PicovicoAuth(TokenStore tokens, TenantRegistry tenants) : 
             : tokens.Problem(token);
     }
 
-    public IResult Error(SimulatedOperation operation, int status, string message) => PicovicoJson.Error(status, message);
+    public IResult Error(SimulatedOperation operation, int status, string message) =>
+        operation.Name == PicovicoPartUrls.UploadPartOperation ? Storage.S3Forwarder.Error(status, status is 401 or 403 ? "AccessDenied" : "SimulatedFault", message) : PicovicoJson.Error(status, message);
 }

@@ -13,7 +13,7 @@ namespace FunctionsUploader.Simulators.Picovico;
 /// simulator reads the completed object back: every part but the last exactly 5 MiB, each ETag the MD5 of its
 /// part, the whole object's MD5 the one in the path. Then the clip is pending until processing ends.
 /// </summary>
-internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvider time, ILogger<PicovicoDirectUploads> logger) : IAssetInspector
+internal sealed partial class PicovicoDirectUploads(S3Storage storage, PicovicoPartUrls partUrls, TimeProvider time, ILogger<PicovicoDirectUploads> logger) : IAssetInspector
 {
     private const int MaxParts = 10_000;
     private static readonly string[] AcceptedMimeTypes = ["video/mp4", "video/quicktime", "video/x-msvideo", "video/avi", "video/msvideo"];
@@ -70,7 +70,7 @@ internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvi
         var urls = new List<PartUrl>(parts);
         for (var part = 1; part <= parts; part++)
         {
-            urls.Add(new PartUrl(part, (await storage.PresignPartAsync(upload.ObjectKey, upload.UploadId, part, expires)).ToString()));
+            urls.Add(new PartUrl(part, partUrls.Front(context, await storage.PresignPartAsync(upload.ObjectKey, upload.UploadId, part, expires)).ToString()));
         }
 
         return PicovicoJson.Ok(new DirectUploadUrls(1, true, [new DirectUploadTarget(upload.UploadId, PicovicoJson.ChunkSize, urls)]));
@@ -117,14 +117,14 @@ internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvi
             return PicovicoJson.Error(400, rejection);
         }
 
-        var clip = new Videoclip(tenant, Guid.NewGuid().ToString("N"), key.Item2, upload, new ProcessingCountdown(tenant.Settings.ProcessingPolls, request.FailProcessing), time.GetUtcNow());
+        var clip = new Videoclip(tenant, Guid.NewGuid().ToString("N"), key.Item2, upload, ProcessingCountdown.For(request), time.GetUtcNow());
         _clips[clip.Id] = clip;
         _byMd5[key] = clip;
         Logs.AssetFinalized(logger, tenant.Id, Vendor, clip.Id, upload.Size);
         return PicovicoJson.Ok(new ClipList(1, [clip.Body()]));
     }
 
-    /// <summary>GET me/videoclips/{id}: the response object; each read moves processing on.</summary>
+    /// <summary>GET me/videoclips/{id}: the response object (wrapped in data under v2.7); each read moves processing on.</summary>
     public IResult GetVideoclip(HttpContext context, string id)
     {
         if (!_clips.TryGetValue(id, out var clip) || clip.Tenant != SimulatedRequest.Of(context).Tenant)
@@ -133,7 +133,7 @@ internal sealed partial class PicovicoDirectUploads(S3Storage storage, TimeProvi
         }
 
         clip.Processing.Read();
-        return PicovicoJson.Ok(clip.Body());
+        return PicovicoJson.One(clip.Tenant, clip.Body());
     }
 
     public IReadOnlyList<string> AssetIds(Tenant tenant) =>

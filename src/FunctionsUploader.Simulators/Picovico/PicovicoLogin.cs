@@ -4,7 +4,7 @@ using FunctionsUploader.Simulators.Inspection;
 
 namespace FunctionsUploader.Simulators.Picovico;
 
-/// <summary>POST /login and /login/app (form-encoded [Assumed]): both answer {access_key, access_token, id}.</summary>
+/// <summary>POST /login and /login/app (form-encoded [Assumed]): both answer {access_key, access_token, id}, wrapped in data under v2.7.</summary>
 internal sealed class PicovicoLogin(TokenStore tokens)
 {
     public async Task<IResult> LogInAsync(HttpContext context, bool asApp)
@@ -27,6 +27,6 @@ internal sealed class PicovicoLogin(TokenStore tokens)
         }
 
         var token = tokens.IssueAccess(tenant, SimulatedVendor.Picovico, key: Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
-        return PicovicoJson.Ok(new LoginResponse(token.Key!, token.Value, $"user-{tenant.Id}"));
+        return PicovicoJson.One(tenant, new LoginResponse(token.Key!, token.Value, $"user-{tenant.Id}"));
     }
 }

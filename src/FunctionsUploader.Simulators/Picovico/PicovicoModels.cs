@@ -16,6 +16,15 @@ internal static class PicovicoJson
 
     public static IResult Ok(object value) => Results.Json(value, Options);
 
+    /// <summary>
+    /// One object as the tenant's API version answers it: v2.7 (docs/) wraps it in {"_count": 1, "data": [...]},
+    /// v2.1 (api.blueprint/, the Python SDK) answers the object itself.
+    /// </summary>
+    public static IResult One(Tenants.Tenant tenant, object value) =>
+        tenant.Settings.PicovicoApiVersion == "2.1" ? Ok(value) : Ok(new ObjectList(1, [value]));
+
+    private sealed record ObjectList([property: JsonPropertyName("_count")] int Count, IReadOnlyList<object> Data);
+
     public static IResult Error(int status, string message) => Results.Json(new ErrorBody(new ErrorMessage(message), status), Options, statusCode: status);
 
     private sealed record ErrorBody(ErrorMessage Error, int Status);

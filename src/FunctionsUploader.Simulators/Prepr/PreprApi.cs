@@ -13,9 +13,13 @@ internal static class PreprApi
             .AddEndpointFilter<VendorGate>()
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<PreprRateLimit>().InvokeAsync(context, next));
 
+        // One path, two ways in: JSON starts a chunked video, multipart/form-data with "source" is a whole file.
         api.MapPost("/assets", (HttpContext context, PreprAssets assets) => assets.StartAsync(context))
             .Accepts<object>("application/json")
             .Simulates(Vendor, "createAsset");
+        api.MapPost("/assets", (HttpContext context, PreprAssets assets) => assets.UploadAsync(context))
+            .Accepts<object>("multipart/form-data")
+            .Simulates(Vendor, "uploadAsset");
         api.MapGet("/assets/{id}", (HttpContext context, string id, PreprAssets assets) => assets.Get(context, id))
             .Simulates(Vendor, "getAsset");
         api.MapPut("/assets/{id}", (HttpContext context, string id, PreprAssets assets) => assets.UpdateAsync(context, id))

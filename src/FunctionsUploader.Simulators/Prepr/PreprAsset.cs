@@ -2,8 +2,11 @@ using FunctionsUploader.Simulators.Tenants;
 
 namespace FunctionsUploader.Simulators.Prepr;
 
-/// <summary>One Prepr video asset: its declared size, the bytes received so far (as staged blocks), then encoding.</summary>
-internal sealed class PreprAsset(Tenant tenant, string id, long fileSize, int chunkSize, DateTimeOffset createdOn)
+/// <summary>
+/// One Prepr asset: a video receiving chunks (its declared size, the bytes so far as staged blocks), or a photo,
+/// document or audio file that arrived whole; then processing, after which cdn_files holds a file.
+/// </summary>
+internal sealed class PreprAsset(Tenant tenant, string id, string label, long fileSize, int chunkSize, DateTimeOffset createdOn)
 {
     private int _receiving;
 
@@ -14,9 +17,12 @@ internal sealed class PreprAsset(Tenant tenant, string id, long fileSize, int ch
 
     public string Id { get; } = id;
 
+    /// <summary>Video, Photo, Document or Audio.</summary>
+    public string Label { get; } = label;
+
     public long FileSize { get; } = fileSize;
 
-    /// <summary>Fixed when the upload starts, so changing the tenant's setting never moves an upload's offsets.</summary>
+    /// <summary>[Assumed] The largest chunk taken, fixed when the upload starts; Prepr documents only its default.</summary>
     public int ChunkSize { get; } = chunkSize;
 
     public DateTimeOffset CreatedOn { get; } = createdOn;
@@ -39,6 +45,11 @@ internal sealed class PreprAsset(Tenant tenant, string id, long fileSize, int ch
 
     public long Received { get; private set; }
 
+    /// <summary>Where the last chunk began: with <see cref="Received"/> the range a reply shows, as a finished Prepr asset does.</summary>
+    public long LastChunkStart { get; private set; }
+
+    public int ChunksReceived { get; private set; }
+
     /// <summary>Ids of the staged blocks that hold [0, Received), in order.</summary>
     public List<string> BlockIds { get; } = [];
 
@@ -46,47 +57,53 @@ internal sealed class PreprAsset(Tenant tenant, string id, long fileSize, int ch
 
     public bool Deleted { get; set; }
 
-    public string Status =>
+    /// <summary>What the simulator knows, for inspection only; the asset JSON carries no such word.</summary>
+    public string State =>
         Deleted ? "deleted"
         : Processing is null ? "uploading"
-        : !Processing.Ended ? "encoding"
+        : !Processing.Ended ? "processing"
         : Processing.Fails ? "failed"
-        : "ready";
-
-    /// <summary>The range the next chunk must fill; equal offsets once every byte is in.</summary>
-    public (long Start, long End) NextRange => (Received, Math.Min(Received + ChunkSize, FileSize));
+        : "processed";
 
     /// <summary>Chunks are sequential: only one request may be receiving one at a time.</summary>
     public bool TryStartReceiving() => Interlocked.CompareExchange(ref _receiving, 1, 0) == 0;
 
     public void StopReceiving() => Volatile.Write(ref _receiving, 0);
 
-    public void Accept(IEnumerable<string> blockIds, long end, DateTimeOffset now)
+    public void Accept(IEnumerable<string> blockIds, long length, DateTimeOffset now)
     {
         BlockIds.AddRange(blockIds);
-        Received = end;
+        LastChunkStart = Received;
+        Received += length;
+        ChunksReceived++;
         ChangedOn = now;
     }
 
+    /// <summary>
+    /// The asset as Prepr's JSON shows one (vpro/prepr fixtures): status null (Prepr's status words are publishing
+    /// states), source_file with the last chunk's range, cdn_files an array that fills once processing is done.
+    /// [Assumed] a failed processing shows status "failed": no source shows how Prepr reports one.
+    /// </summary>
     public AssetBody ToBody()
     {
         lock (Gate)
         {
-            var (start, end) = NextRange;
+            var state = State;
             return new AssetBody(
                 Id,
                 CreatedOn,
                 ChangedOn,
-                "Video",
+                Label,
                 Name,
                 Body,
                 Author,
                 ReferenceId,
-                Status,
-                new SourceFileBody(OriginalName, FileSize, (int)((FileSize + ChunkSize - 1) / ChunkSize), start, end),
+                state == "failed" ? "failed" : null,
+                OriginalName,
+                new SourceFileBody("SourceFile", OriginalName, FileSize, ChunksReceived, LastChunkStart, Received),
                 Tags,
                 Collections,
-                new ItemsBody(Status == "ready" ? [new { id = Id + "-cdn", file = OriginalName }] : []));
+                state == "processed" ? [new CdnFileBody(Id + "-cdn", "CdnFile", Id + Path.GetExtension(OriginalName ?? string.Empty))] : []);
         }
     }
 }

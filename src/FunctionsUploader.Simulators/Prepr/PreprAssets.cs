@@ -6,11 +6,24 @@ using FunctionsUploader.Simulators.Tenants;
 namespace FunctionsUploader.Simulators.Prepr;
 
 /// <summary>
-/// Prepr's video assets (docs.prepr.io "Managing assets"): start, then chunks (<see cref="PreprChunks"/>), then
-/// finish, which commits the received blocks in Azure Blob and queues encoding; GET, PUT and DELETE of the asset.
+/// Prepr's assets (docs.prepr.io "Managing assets"): a video starts, takes chunks (<see cref="PreprChunks"/>), then
+/// finish commits the received blocks in Azure Blob and queues encoding; a photo, document or audio file arrives whole
+/// as the "source" of one multipart POST /assets and is processed at once; GET, PUT and DELETE of the asset.
 /// </summary>
 internal sealed class PreprAssets(BlobStorage storage, TimeProvider time, ILogger<PreprAssets> logger) : IAssetInspector
 {
+    /// <summary>[Assumed] Prepr's labels for what a "source" upload makes, by extension; videos are refused there (they go in chunks).</summary>
+    private static readonly Dictionary<string, string> SourceLabels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".jpg"] = "Photo", [".jpeg"] = "Photo", [".png"] = "Photo", [".gif"] = "Photo", [".webp"] = "Photo", [".svg"] = "Photo",
+        [".tif"] = "Photo", [".tiff"] = "Photo", [".bmp"] = "Photo", [".heic"] = "Photo", [".avif"] = "Photo",
+        [".mp3"] = "Audio", [".wav"] = "Audio", [".m4a"] = "Audio", [".aac"] = "Audio", [".ogg"] = "Audio", [".oga"] = "Audio",
+        [".flac"] = "Audio", [".aif"] = "Audio", [".aiff"] = "Audio",
+        [".pdf"] = "Document", [".doc"] = "Document", [".docx"] = "Document", [".xls"] = "Document", [".xlsx"] = "Document",
+        [".ppt"] = "Document", [".pptx"] = "Document", [".odt"] = "Document", [".ods"] = "Document", [".odp"] = "Document",
+        [".rtf"] = "Document", [".txt"] = "Document", [".csv"] = "Document", [".md"] = "Document", [".zip"] = "Document",
+    };
+
     private readonly ConcurrentDictionary<string, PreprAsset> _assets = new(StringComparer.Ordinal);
 
     public SimulatedVendor Vendor => SimulatedVendor.Prepr;
@@ -38,7 +51,7 @@ internal sealed class PreprAssets(BlobStorage storage, TimeProvider time, ILogge
         }
 
         var tenant = SimulatedRequest.Of(context).Tenant!;
-        var asset = new PreprAsset(tenant, Guid.NewGuid().ToString(), FileSizeOf(body.FileSize)!.Value, tenant.Settings.PreprChunkSize, time.GetUtcNow())
+        var asset = new PreprAsset(tenant, Guid.NewGuid().ToString(), "Video", FileSizeOf(body.FileSize)!.Value, tenant.Settings.PreprChunkSize, time.GetUtcNow())
         {
             Name = body.Name,
             Body = body.Body,
@@ -52,7 +65,49 @@ internal sealed class PreprAssets(BlobStorage storage, TimeProvider time, ILogge
         return PreprJson.Ok(asset.ToBody(), StatusCodes.Status201Created);
     }
 
-    /// <summary>GET /assets/{id}: while encoding, each read moves it on.</summary>
+    /// <summary>
+    /// POST /assets, multipart/form-data: the whole file as "source" (images, documents, audio) plus optional name,
+    /// body, author and reference_id; the asset is made with its bytes and goes straight to processing.
+    /// </summary>
+    public async Task<IResult> UploadAsync(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var file = form.Files["source"];
+        var label = file is null ? null : SourceLabels.GetValueOrDefault(Path.GetExtension(file.FileName));
+        var problem =
+            file is null ? "source is required: the file, as multipart/form-data. Videos start with {\"upload_phase\": \"start\"} and go in chunks."
+            : file.Length == 0 ? "source is empty."
+            : label is null ? $"'{file.FileName}' is not an image, document or audio file; videos go in chunks (upload_phase start, transfer, finish)."
+            : null;
+        if (problem is not null)
+        {
+            return PreprJson.Error(400, problem);
+        }
+
+        var request = SimulatedRequest.Of(context);
+        var asset = new PreprAsset(request.Tenant!, Guid.NewGuid().ToString(), label!, file!.Length, request.Tenant!.Settings.PreprChunkSize, time.GetUtcNow())
+        {
+            Name = Field(form, "name"),
+            Body = Field(form, "body"),
+            Author = Field(form, "author"),
+            ReferenceId = Field(form, "reference_id"),
+            OriginalName = file.FileName,
+        };
+        var blob = storage.Blob(storage.PreprContainer, asset.Id);
+        await using (var content = file.OpenReadStream())
+        {
+            await blob.UploadAsync(content, file.Length, cancellationToken: context.RequestAborted);
+        }
+
+        asset.Accept([], file.Length, time.GetUtcNow());
+        asset.Processing = ProcessingCountdown.For(request);
+        _assets[asset.Id] = asset;
+        request.ResourceId = asset.Id;
+        Logs.AssetFinalized(logger, asset.Tenant.Id, Vendor, asset.Id, asset.FileSize);
+        return PreprJson.Ok(asset.ToBody(), StatusCodes.Status201Created);
+    }
+
+    /// <summary>GET /assets/{id}: while processing, each read moves it on.</summary>
     public IResult Get(HttpContext context, string id)
     {
         if (Find(context, id) is not { } asset)
@@ -135,14 +190,13 @@ internal sealed class PreprAssets(BlobStorage storage, TimeProvider time, ILogge
 
             if (asset.Received != asset.FileSize)
             {
-                var (start, end) = asset.NextRange;
-                return PreprJson.Error(400, $"Only {asset.Received} of {asset.FileSize} bytes are in: transfer [{start}, {end}) and the rest before finishing.");
+                return PreprJson.Error(400, $"Only {asset.Received} of {asset.FileSize} bytes are in: transfer the rest before finishing.");
             }
 
             await storage.Blob(storage.PreprContainer, asset.Id).CommitBlockListAsync(asset.BlockIds, cancellationToken: context.RequestAborted);
             lock (asset.Gate)
             {
-                asset.Processing = new ProcessingCountdown(asset.Tenant.Settings.ProcessingPolls, SimulatedRequest.Of(context).FailProcessing);
+                asset.Processing = ProcessingCountdown.For(SimulatedRequest.Of(context));
                 asset.ChangedOn = time.GetUtcNow();
             }
 
@@ -180,7 +234,7 @@ internal sealed class PreprAssets(BlobStorage storage, TimeProvider time, ILogge
         {
             Vendor = Vendor,
             Id = asset.Id,
-            Status = body.Status,
+            Status = asset.State,
             FileName = asset.OriginalName,
             Size = digest?.Size,
             Md5 = digest?.Md5,
@@ -190,6 +244,8 @@ internal sealed class PreprAssets(BlobStorage storage, TimeProvider time, ILogge
             Requests = tenant.Requests.Snapshot(asset.Id),
         };
     }
+
+    private static string? Field(IFormCollection form, string name) => form.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
 
     private static long? FileSizeOf(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed

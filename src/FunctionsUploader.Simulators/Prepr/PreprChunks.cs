@@ -9,11 +9,12 @@ using Microsoft.Net.Http.Headers;
 namespace FunctionsUploader.Simulators.Prepr;
 
 /// <summary>
-/// POST /assets/{id}/multipart, multipart/form-data: upload_phase=transfer, original_name, file_chunk. The server
-/// drives the offsets: the chunk must be exactly the asset's next range [start_offset, end_offset), else 400 and
-/// the offset stays. [Assumed] Optional start_offset / end_offset form fields, when sent, must name that range,
-/// so a resent stale chunk of the same size is refused instead of stored at the wrong place. The chunk is streamed
-/// into staged Azure blocks through one buffer: memory never grows with the chunk.
+/// POST /assets/{id}/multipart, multipart/form-data: upload_phase=transfer, original_name, file_chunk. [Assumed] The
+/// chunk is appended where the received bytes end (the form names no offset); one that would run past file_size is
+/// refused with 400 and nothing is kept, so a resent last chunk fails rather than stores twice. A chunk may be at most
+/// the tenant's chunk size. The reply is the asset, its source_file showing the range just received. Optional
+/// start_offset / end_offset form fields, when sent, must name that range. The chunk is streamed into staged Azure
+/// blocks through one buffer: memory never grows with the chunk.
 /// </summary>
 internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeProvider time)
 {
@@ -34,7 +35,13 @@ internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeP
 
         try
         {
-            var (start, end) = asset.NextRange;
+            var start = asset.Received;
+            var room = Math.Min(asset.ChunkSize, asset.FileSize - start);
+            if (asset.Label != "Video")
+            {
+                return PreprJson.Error(400, $"Asset {id} is a {asset.Label}: only videos are uploaded in chunks.");
+            }
+
             if (asset.Processing is not null)
             {
                 return PreprJson.Error(400, $"The upload of asset {id} is finished; it takes no more chunks.");
@@ -42,7 +49,7 @@ internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeP
 
             if (start == asset.FileSize)
             {
-                return PreprJson.Error(400, $"All {asset.FileSize} bytes of asset {id} are in: finish the upload ({{\"upload_phase\": \"finish\"}}).");
+                return PreprJson.Error(400, $"All {asset.FileSize} bytes of asset {id} are in: another chunk would be more than the file_size. Finish the upload ({{\"upload_phase\": \"finish\"}}).");
             }
 
             var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(context.Request.ContentType).Boundary).Value;
@@ -64,7 +71,7 @@ internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeP
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? string.Empty;
                 if (name == "file_chunk" && chunk is null)
                 {
-                    chunk = await ReceiveAsync(storage.Blob(storage.PreprContainer, asset.Id), section.Body, start, end - start, context.RequestAborted);
+                    chunk = await ReceiveAsync(storage.Blob(storage.PreprContainer, asset.Id), section.Body, start, room, context.RequestAborted);
                 }
                 else if (await ReadFieldAsync(section.Body, context.RequestAborted) is { } value)
                 {
@@ -80,10 +87,11 @@ internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeP
                 fields.GetValueOrDefault("upload_phase") != "transfer" ? "upload_phase must be \"transfer\" for a chunk."
                 : string.IsNullOrWhiteSpace(fields.GetValueOrDefault("original_name")) ? "original_name is required."
                 : chunk is null ? "file_chunk is missing."
-                : OffsetProblem(fields, "start_offset", start) ?? OffsetProblem(fields, "end_offset", end)
-                    ?? (chunk.Value.Length != end - start
-                        ? $"file_chunk has {chunk.Value.Length} bytes; asset {id} expects exactly the {end - start} bytes of [{start}, {end})."
-                        : null);
+                : chunk.Value.Length == 0 ? "file_chunk is empty."
+                : start + chunk.Value.Length > asset.FileSize
+                    ? $"file_chunk has {chunk.Value.Length} bytes; with the {start} received that is more than the file_size of {asset.FileSize}."
+                : chunk.Value.Length > asset.ChunkSize ? $"file_chunk has {chunk.Value.Length} bytes; chunks are at most {asset.ChunkSize}."
+                : OffsetProblem(fields, "start_offset", start) ?? OffsetProblem(fields, "end_offset", start + chunk.Value.Length);
             if (problem is not null)
             {
                 return PreprJson.Error(400, problem);
@@ -92,7 +100,7 @@ internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeP
             lock (asset.Gate)
             {
                 asset.OriginalName ??= fields["original_name"];
-                asset.Accept(chunk!.Value.BlockIds, end, time.GetUtcNow());
+                asset.Accept(chunk!.Value.BlockIds, chunk.Value.Length, time.GetUtcNow());
             }
 
             return PreprJson.Ok(asset.ToBody());
@@ -106,7 +114,7 @@ internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeP
     private static string? OffsetProblem(Dictionary<string, string> fields, string name, long expected) =>
         !fields.TryGetValue(name, out var value) || value == expected.ToString(CultureInfo.InvariantCulture)
             ? null
-            : $"{name} is {value}, but the asset's next chunk is the range whose {name} is {expected}.";
+            : $"{name} is {value}, but this chunk's {name} is {expected}.";
 
     /// <summary>
     /// Stages the chunk as blocks of at most <see cref="PieceSize"/> bytes, ids by absolute offset (so a resent chunk

@@ -1,9 +1,8 @@
 namespace FunctionsUploader.Simulators.Prepr;
 
-// Wire shapes of Prepr's REST assets API (docs.prepr.io, seed 003). [Assumed] where the docs are silent:
-// start answers 201; errors are {"status": code, "message": ...}; the asset's source_file{file_size, chunks, start_offset, end_offset,
-// original_name} gives the range [start_offset, end_offset) to send next (equal offsets: all bytes are in); "status"
-// is uploading -> encoding -> ready | failed and cdn_files stays empty until ready.
+// Wire shapes of Prepr's REST assets API (docs.prepr.io, seed 003; asset JSON as vpro/prepr's fixtures show it).
+// [Assumed] where the sources are silent: start answers 201; errors are {"status": code, "message": ...}; each
+// transfer appends its chunk, and source_file{start_offset, end_offset} shows the range of the last chunk received.
 internal static class PreprJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
@@ -46,12 +45,13 @@ internal sealed record AssetBody(
     string? Body,
     string? Author,
     string? ReferenceId,
-    string Status,
+    string? Status,
+    string? OriginalName,
     SourceFileBody SourceFile,
     JsonElement? Tags,
     JsonElement? Collections,
-    ItemsBody CdnFiles);
+    IReadOnlyList<CdnFileBody> CdnFiles);
 
-internal sealed record SourceFileBody(string? OriginalName, long FileSize, int Chunks, long StartOffset, long EndOffset);
+internal sealed record SourceFileBody(string Label, string? OriginalName, long FileSize, int Chunks, long StartOffset, long EndOffset);
 
-internal sealed record ItemsBody(IReadOnlyList<object> Items);
+internal sealed record CdnFileBody(string Id, string Label, string File);

@@ -78,6 +78,8 @@ public sealed class VendorSandbox : IAsyncDisposable
             ["Uploader:Vendors:Picovico:Password"] = credentials.Picovico.Password,
             ["Uploader:Vendors:Prepr:BaseUrl"] = Simulator.Prepr.AbsoluteUri,
             ["Uploader:Vendors:Prepr:AccessToken"] = credentials.Prepr.AccessToken,
+            // The largest chunk this tenant takes; the connector counts its own chunks, no reply names a size.
+            ["Uploader:Vendors:Prepr:ChunkSize"] = Tenant.Settings.PreprChunkSize.ToString(CultureInfo.InvariantCulture),
             ["Uploader:Vendors:Panopto:ServerUrl"] = Simulator.Panopto.AbsoluteUri,
             ["Uploader:Vendors:Panopto:ClientId"] = credentials.Panopto.ClientId,
             ["Uploader:Vendors:Panopto:ClientSecret"] = credentials.Panopto.ClientSecret,

@@ -21,6 +21,21 @@ public sealed class TenantSettings
     /// <summary>Prepr requests per minute before 429 (X-Prepr-RateLimit-Limit); Prepr's documented default is 800.</summary>
     public int PreprRateLimitPerMinute { get; set; } = 800;
 
+    /// <summary>Prepr requests per second before 429; Prepr's documented default is 35.</summary>
+    public int PreprRateLimitPerSecond { get; set; } = 35;
+
+    /// <summary>How long Prepr's "minute" window lasts here; tests shorten it so a spent limit comes back quickly.</summary>
+    public TimeSpan PreprRateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The OAuth token endpoints (MediaValet, Panopto) answer a scope with offline_access with invalid_scope, as a server may.</summary>
+    public bool RefuseOfflineAccess { get; set; }
+
+    /// <summary>Picovico's API version: "2.7" wraps login and videoclip answers in {"_count", "data": [...]}, "2.1" answers the bare object.</summary>
+    public string PicovicoApiVersion { get; set; } = "2.7";
+
+    /// <summary>Panopto's upload target answers part ETags that are not the parts' MD5 (nothing promises they are).</summary>
+    public bool PanoptoOpaqueETags { get; set; }
+
     public TenantSettings Copy() => (TenantSettings)MemberwiseClone();
 
     /// <summary>Null when the settings are usable, else what is wrong with them.</summary>
@@ -31,5 +46,8 @@ public sealed class TenantSettings
         : ProcessingPolls < 0 ? "processingPolls must not be negative."
         : PreprChunkSize <= 0 ? "preprChunkSize must be positive."
         : PreprRateLimitPerMinute <= 0 ? "preprRateLimitPerMinute must be positive."
+        : PicovicoApiVersion is not ("2.7" or "2.1") ? "picovicoApiVersion must be \"2.7\" or \"2.1\"."
+        : PreprRateLimitPerSecond <= 0 ? "preprRateLimitPerSecond must be positive."
+        : PreprRateLimitWindow < TimeSpan.FromMilliseconds(1) ? "preprRateLimitWindow must be at least 1 ms."
         : null;
 }

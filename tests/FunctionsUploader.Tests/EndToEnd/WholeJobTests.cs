@@ -103,7 +103,7 @@ public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDi
                 Assert.Equal(request.Title, asset.Metadata["name"]);
                 Assert.Equal(request.Description, asset.Metadata["body"]);
                 Assert.Equal(request.Categories!.Order(), asset.Keywords.Order()); // categories become Prepr tags
-                Assert.Equal("ready", asset.Status);
+                Assert.Equal("processed", asset.Status);
                 break;
             case "panopto":
                 Assert.Equal(request.Title, asset.Metadata["Title"]); // read from the manifest the session holds

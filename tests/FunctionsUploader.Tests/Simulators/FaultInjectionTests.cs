@@ -83,7 +83,7 @@ public sealed class FaultInjectionTests(Simulator simulator) : IClassFixture<Sim
         var after = await prepr.CallAsync(HttpMethod.Get, $"assets/{id}");
         var resent = await prepr.TransferAsync(id, data.AsMemory(0, 1000), startOffset: 0);
 
-        Assert.Equal(1000, after.Body.GetProperty("source_file").GetProperty("start_offset").GetInt64());
+        Assert.Equal(1000, after.Body.GetProperty("source_file").GetProperty("end_offset").GetInt64());
         Assert.Equal(HttpStatusCode.BadRequest, resent.Status);
     }
 

@@ -198,4 +198,28 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
         Assert.Equal([(1, TestData.Md5Hex(first)), (2, TestData.Md5Hex(second))], report.Versions.Select(v => (v.Version, v.Md5!)));
         Assert.Equal("logo-v2.png", report.Versions[1].FileName);
     }
+
+    [Fact]
+    public async Task The_finalize_patch_is_refused_with_415_unless_it_is_sent_as_application_json()
+    {
+        var tenant = simulator.NewTenant();
+        var api = new MediaValetTestClient(simulator, tenant);
+        await api.LogInAsync();
+        var upload = await api.CreateUploadAsync("typed.mp4");
+        var id = upload.Text("id");
+        await BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl"))).UploadAsync(new MemoryStream(new byte[5]), 5);
+        await api.CallAsync(HttpMethod.Put, $"uploads/{id}", new { filename = upload.Text("uploadFilename"), title = "Typed", fileSizeInBytes = 5 });
+        const string patch = """[{"op":"replace","path":"/status","value":1}]""";
+
+        var jsonPatch = await VendorCall.SendAsync(HttpMethod.Patch, new Uri(simulator.Instance.MediaValet, $"uploads/{id}"),
+            new StringContent(patch, System.Text.Encoding.UTF8, "application/json-patch+json"), r =>
+            {
+                r.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.AccessToken);
+                r.Headers.Add("Ocp-Apim-Subscription-Key", tenant.Credentials.MediaValet.SubscriptionKey);
+            });
+        var json = await api.CallAsync(HttpMethod.Patch, $"uploads/{id}", new[] { new { op = "replace", path = "/status", value = 1 } });
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, jsonPatch.Status);
+        Assert.Equal(HttpStatusCode.OK, json.Status);
+    }
 }

@@ -156,4 +156,43 @@ public sealed class PanoptoSimulatorTests(Simulator simulator) : IClassFixture<S
           </Videos>
         </Session>
         """);
+
+    [Fact]
+    public async Task The_upload_target_refuses_parts_above_25_MB_small_parts_before_the_last_and_etags_it_did_not_give()
+    {
+        var tenant = simulator.NewTenant();
+        var api = new PanoptoTestClient(simulator, tenant);
+        await api.LogInAsync();
+        var created = await api.CallAsync(HttpMethod.Post, "sessionUpload", new { FolderId = Guid.NewGuid() });
+        await using var upload = api.UploadTarget(created.Text("UploadTarget"));
+
+        var tooLarge = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => upload.PutMultipartAsync("large.mp4", new byte[25_000_001], 25_000_001));
+        var tooSmall = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => upload.PutMultipartAsync("small.mp4", new byte[3 * 1024 * 1024], 1024 * 1024));
+        var forged = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => upload.PutMultipartAsync("forged.mp4", new byte[100], 100, (_, _) => "\"0123456789abcdef0123456789abcdef\""));
+        await upload.PutMultipartAsync("fine.mp4", new byte[(5 * 1024 * 1024) + 10], 5 * 1024 * 1024);
+
+        Assert.Equal("EntityTooLarge", tooLarge.ErrorCode);
+        Assert.Equal("EntityTooSmall", tooSmall.ErrorCode);
+        Assert.Equal("InvalidPart", forged.ErrorCode);
+    }
+
+    [Fact]
+    public async Task With_opaque_etags_the_upload_target_answers_part_etags_that_are_not_md5_and_takes_them_back()
+    {
+        var tenant = simulator.NewTenant(s => s.PanoptoOpaqueETags = true);
+        var api = new PanoptoTestClient(simulator, tenant);
+        await api.LogInAsync();
+        var created = await api.CallAsync(HttpMethod.Post, "sessionUpload", new { FolderId = Guid.NewGuid() });
+        var data = TestData.Bytes(100, seed: 45);
+        var answered = new List<string>();
+        await using var upload = api.UploadTarget(created.Text("UploadTarget"));
+
+        await upload.PutMultipartAsync("opaque.mp4", data, 100, (_, etag) =>
+        {
+            answered.Add(etag);
+            return etag;
+        });
+
+        Assert.NotEqual(TestData.Md5Hex(data), Assert.Single(answered).Trim('"'));
+    }
 }

@@ -31,8 +31,8 @@ public sealed class PicovicoSimulatorTests(Simulator simulator) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.OK, finalized.Status);
         Assert.Equal("pending", finalized.Body.GetProperty("data")[0].GetProperty("status").GetString());
-        Assert.Equal("pending", firstPoll.Text("status"));
-        Assert.Equal("available", secondPoll.Text("status"));
+        Assert.Equal("pending", firstPoll.Body.GetProperty("data")[0].GetProperty("status").GetString());
+        Assert.Equal("available", secondPoll.Body.GetProperty("data")[0].GetProperty("status").GetString());
         Assert.False(again.Body.GetProperty("_upload").GetBoolean());
         Assert.Equal(clipId, again.Body.GetProperty("data")[0].GetProperty("id").GetString());
         var report = await simulator.InspectAsync(tenant, SimulatedVendor.Picovico, clipId);
@@ -127,7 +127,48 @@ public sealed class PicovicoSimulatorTests(Simulator simulator) : IClassFixture<
         var poll = await api.CallAsync(HttpMethod.Get, $"me/videoclips/{clipId}");
         var again = await api.GetUrlsAsync(md5, data.Length);
 
-        Assert.Equal("failed", poll.Text("status"));
+        Assert.Equal("failed", PicovicoTestClient.Field(poll, "status"));
         Assert.True(again.Body.GetProperty("_upload").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("2.7")]
+    [InlineData("2.1")]
+    public async Task Login_and_videoclip_answers_are_wrapped_in_data_under_v2_7_and_bare_under_v2_1(string version)
+    {
+        var tenant = simulator.NewTenant(s => s.PicovicoApiVersion = version);
+        var api = new PicovicoTestClient(simulator, tenant);
+        var credentials = tenant.Credentials.Picovico;
+
+        var login = await VendorCall.FormAsync(new Uri(simulator.Instance.Picovico, "login"),
+            [KeyValuePair.Create("username", credentials.Username), KeyValuePair.Create("password", credentials.Password), KeyValuePair.Create("app_id", credentials.AppId)]);
+
+        Assert.Equal(HttpStatusCode.OK, login.Status);
+        Assert.Equal(version == "2.7", login.Body.TryGetProperty("data", out _));
+        Assert.Equal(version == "2.1", login.Body.TryGetProperty("access_key", out _));
+        Assert.NotEmpty(PicovicoTestClient.Field(login, "access_token"));
+        await api.LogInAsync();
+    }
+
+    [Fact]
+    public async Task An_expired_part_url_is_refused_403_and_asking_again_gives_fresh_urls_for_the_same_upload()
+    {
+        var tenant = simulator.NewTenant(s => s.PresignedUrlLifetime = TimeSpan.FromSeconds(1));
+        var api = new PicovicoTestClient(simulator, tenant);
+        await api.LogInAsync();
+        var data = TestData.Bytes(1000, seed: 23);
+        var md5 = TestData.Md5Hex(data);
+        var first = (await api.GetUrlsAsync(md5, data.Length)).Body.GetProperty("data")[0];
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        using var expired = await Simulator.Http.PutAsync(first.GetProperty("urls")[0].GetProperty("url").GetString(), new ByteArrayContent(data));
+        var again = (await api.GetUrlsAsync(md5, data.Length)).Body.GetProperty("data")[0];
+        var parts = await PicovicoTestClient.PutPartsAsync(again, data, [data.Length]);
+        var finalized = await api.CompleteAsync(md5, parts);
+
+        Assert.Equal(HttpStatusCode.Forbidden, expired.StatusCode);
+        Assert.Contains("Request has expired", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(first.GetProperty("upload_id").GetString(), again.GetProperty("upload_id").GetString());
+        Assert.Equal(HttpStatusCode.OK, finalized.Status);
     }
 }

@@ -25,7 +25,10 @@ public sealed class SimulatorHostTests(Simulator simulator) : IClassFixture<Simu
         Assert.Equal(tenant.Credentials.Prepr.AccessToken, again!.Credentials.Prepr.AccessToken);
         Assert.Equal(HttpStatusCode.BadRequest, unknownSetting.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badValue.StatusCode);
-        Assert.Equal(1000, (await new PreprTestClient(simulator, tenant).StartAsync(5000)).Body.GetProperty("source_file").GetProperty("end_offset").GetInt64());
+        var prepr = new PreprTestClient(simulator, tenant);
+        var id = (await prepr.StartAsync(5000)).Text("id");
+        Assert.Equal(HttpStatusCode.BadRequest, (await prepr.TransferAsync(id, new byte[1001])).Status);
+        Assert.Equal(HttpStatusCode.OK, (await prepr.TransferAsync(id, new byte[1000])).Status);
     }
 
     [Fact]
@@ -57,11 +60,11 @@ public sealed class SimulatorHostTests(Simulator simulator) : IClassFixture<Simu
         var wrongLogin = await VendorCall.FormAsync(new Uri(own.Picovico, "login"),
             [KeyValuePair.Create("username", credentials.Picovico.Username), KeyValuePair.Create("password", "wrong-" + credentials.Picovico.Password), KeyValuePair.Create("app_id", credentials.Picovico.AppId)]);
         var picovico = await VendorCall.FormAsync(new Uri(own.Picovico, "login/app"), [KeyValuePair.Create("app_id", credentials.Picovico.AppId), KeyValuePair.Create("app_secret", credentials.Picovico.AppSecret)]);
-        secrets.Add(picovico.Text("access_token"));
+        secrets.Add(PicovicoTestClient.Field(picovico, "access_token"));
         var urls = await VendorCall.SendAsync(HttpMethod.Get, new Uri(own.Picovico, $"me/directupload/videoclip/{TestData.Md5Hex([1])}/?size=1"), headers: r =>
         {
-            r.Headers.Add("X-Access-Key", picovico.Text("access_key"));
-            r.Headers.Add("X-Access-Token", picovico.Text("access_token"));
+            r.Headers.Add("X-Access-Key", PicovicoTestClient.Field(picovico, "access_key"));
+            r.Headers.Add("X-Access-Token", PicovicoTestClient.Field(picovico, "access_token"));
             r.Headers.Add("X-PV-Meta-App", credentials.Picovico.AppId);
         });
         var prepr = await VendorCall.JsonAsync(HttpMethod.Post, new Uri(own.Prepr, $"assets?access_token={credentials.Prepr.AccessToken}"), new { label = "Video", upload_phase = "start", file_size = "1" });

@@ -8,9 +8,10 @@ using Microsoft.AspNetCore.Http;
 namespace FunctionsUploader.Tests.Transfer;
 
 /// <summary>
-/// A real HTTP server speaking the phased chunk protocol as PhasedChunkTarget assumes Prepr speaks it: chunks are
-/// appended where the server stands, and every reply names the next chunk (start_offset, end_offset). It stands in
-/// until the Prepr simulator exists; it can lose a reply after storing a chunk, as a dropped connection would.
+/// A real HTTP server speaking the phased chunk protocol as Prepr's asset JSON shows it: chunks are appended where
+/// the server stands, and every reply shows the range of the last chunk received (start_offset, end_offset), so a
+/// client that took it for "the next range" would send the last chunk again; it can lose a reply after storing a
+/// chunk, as a dropped connection would.
 /// </summary>
 internal sealed class PhasedUploadServer : IAsyncDisposable
 {
@@ -27,7 +28,7 @@ internal sealed class PhasedUploadServer : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = null!;
 
-    /// <summary>The chunk the server asks for next (Prepr's default is 50 MiB).</summary>
+    /// <summary>Prepr's default is 50 MiB; the server takes any chunk that fits the declared size.</summary>
     public long ChunkSize { get; }
 
     public static async Task<PhasedUploadServer> StartAsync(long chunkSize)
@@ -129,6 +130,7 @@ internal sealed class PhasedUploadServer : IAsyncDisposable
             // Appended where the server stands: the form carries no offset, which is why a client must never resend blindly.
             bytes.Position = 0;
             bytes.CopyTo(asset.Content);
+            asset.LastChunkStart = asset.Content.Length - bytes.Length;
             asset.Chunks++;
             var offsets = Offsets(asset);
             reply = new { id, start_offset = offsets.StartOffset, end_offset = offsets.EndOffset };
@@ -145,8 +147,7 @@ internal sealed class PhasedUploadServer : IAsyncDisposable
 
     private static bool Authorized(HttpContext http) => http.Request.Headers.Authorization == "Bearer " + Token;
 
-    private SourceFile Offsets(Asset asset) =>
-        new(asset.FileSize, asset.Content.Length, Math.Min(asset.Content.Length + ChunkSize, asset.FileSize));
+    private static SourceFile Offsets(Asset asset) => new(asset.FileSize, asset.LastChunkStart, asset.Content.Length);
 
     private sealed record SourceFile(
         [property: JsonPropertyName("file_size")] long FileSize,
@@ -162,5 +163,7 @@ internal sealed class PhasedUploadServer : IAsyncDisposable
         public bool Finished { get; set; }
 
         public int Chunks { get; set; }
+
+        public long LastChunkStart { get; set; }
     }
 }

@@ -30,6 +30,7 @@ public sealed class ConnectorSecretsTests(Simulator simulator) : IClassFixture<S
         var picovicoOptions = SimulatedConnectors.PicovicoOptions(simulator, tenant);
         var preprOptions = SimulatedConnectors.PreprOptions(simulator, tenant);
         var panoptoOptions = SimulatedConnectors.PanoptoOptions(simulator, tenant);
+        panoptoOptions.Scope = "openid api offline_access";
         IVendorConnector[] connectors =
         [
             new MediaValetConnector(mediaValetOptions, http, ConnectorRun.QuickTransfer, loggers),

@@ -63,12 +63,13 @@ internal static class SimulatedConnectors
         return new PicovicoConnector(options, http ?? Simulator.Http, http ?? Simulator.Http, ConnectorRun.QuickTransfer, loggers);
     }
 
-    /// <summary>Prepr with 1 MiB chunks where its start answer names none (the tenant's chunk size wins).</summary>
+    /// <summary>Prepr with 1 MiB chunks, and a spent rate limit waited out for a second rather than a minute.</summary>
     public static PreprOptions PreprOptions(Simulator simulator, SimulatorTenant tenant) => new()
     {
         BaseUrl = simulator.Instance.Prepr,
         AccessToken = tenant.Credentials.Prepr.AccessToken,
         ChunkSize = 1024 * 1024,
+        RateLimitWindow = TimeSpan.FromSeconds(1),
         Retry = QuickRetries,
     };
 

@@ -11,7 +11,6 @@ internal sealed class MediaValetApi
     public const string Vendor = "MediaValet";
 
     private const string SubscriptionKeyHeader = "Ocp-Apim-Subscription-Key";
-    private const string JsonPatchMediaType = "application/json-patch+json";
 
     private readonly VendorApiClient _api;
 
@@ -45,7 +44,10 @@ internal sealed class MediaValetApi
     public Task CallAsync(string operation, HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
         _api.SendAsync(operation, method, path, _api.JsonBody(body), cancellationToken);
 
-    /// <summary>The finalize: PATCH uploads/{id} with the JSON Patch status = 1, under JSON Patch's own media type.</summary>
+    /// <summary>
+    /// The finalize: PATCH uploads/{id} with the JSON Patch status = 1 as application/json, which is what MediaValet's
+    /// official sample sends (PatchAsJsonAsync); JSON Patch's own media type may be refused with 415.
+    /// </summary>
     public Task PatchStatusAsync(string uploadId, CancellationToken cancellationToken) =>
-        _api.SendAsync("finalize upload", HttpMethod.Patch, $"uploads/{Uri.EscapeDataString(uploadId)}", _api.JsonBody(MediaValetWire.FinalizePatch, JsonPatchMediaType), cancellationToken);
+        _api.SendAsync("finalize upload", HttpMethod.Patch, $"uploads/{Uri.EscapeDataString(uploadId)}", _api.JsonBody(MediaValetWire.FinalizePatch), cancellationToken);
 }

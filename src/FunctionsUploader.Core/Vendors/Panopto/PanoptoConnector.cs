@@ -190,16 +190,21 @@ public sealed class PanoptoConnector : IVendorConnector
     {
         var id = OpenedSession.AssetId(session, Vendor);
         var upload = await ReadSessionUploadAsync(id, cancellationToken);
-        var state = StateOf(upload);
-        _logger.VendorProcessingState(Vendor, id, state.ToString());
-        // The terminal states of Panopto's C# sample; its Python sample waits for Complete only and so loops forever on an error.
-        return state switch
+        var raw = VendorJson.Text(upload, "State");
+        var message = VendorApiException.Truncate(VendorJson.Text(upload, "Message"));
+        _logger.VendorProcessingState(Vendor, id, raw ?? "without a State");
+        // Complete (4) is done; ProcessingError (5) and DeletingError (8) are the documented failures. Anything else
+        // after the commit (Processing, a cancel or delete by someone else, a number not in the enum, no State) says
+        // nothing certain about the delivered bytes: not finished, not failed, with what was seen.
+        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? (PanoptoUploadState)number switch
         {
             PanoptoUploadState.Complete => new ProcessingCheck(true, false, null),
-            PanoptoUploadState.UploadCancelled or PanoptoUploadState.ProcessingError or PanoptoUploadState.Deleted or PanoptoUploadState.DeletingError =>
-                new ProcessingCheck(true, true, $"{state}: {VendorApiException.Truncate(VendorJson.Text(upload, "Message")) ?? $"Panopto session upload {id} ended without a message."}"),
-            _ => new ProcessingCheck(false, false, $"Panopto session upload {id} is {state}."),
-        };
+            PanoptoUploadState.ProcessingError or PanoptoUploadState.DeletingError =>
+                new ProcessingCheck(true, true, $"{(PanoptoUploadState)number}: {message ?? $"Panopto session upload {id} ended without a message."}"),
+            var state when Enum.IsDefined(state) => new ProcessingCheck(false, false, $"Panopto session upload {id} is {state} ({number}){(message is null ? "." : $": {message}")}"),
+            _ => new ProcessingCheck(false, false, $"Panopto session upload {id} reports State {number}, which Panopto does not document."),
+        }
+        : new ProcessingCheck(false, false, $"Panopto session upload {id} answered without a State ({raw ?? "none"}).");
     }
 
     public async Task<StepOutcome> CancelAsync(VendorSession session, CancellationToken cancellationToken = default)
@@ -337,6 +342,8 @@ public sealed class PanoptoConnector : IVendorConnector
             PayloadSigning = _options.UploadPayloadSigning,
             PartSize = _options.PartSize,
             MaxPartSize = PartRules.PanoptoMaxPartSize,
+            // Panopto's samples pass part ETags through and never check them: nothing says they are MD5s.
+            ETagsAreMd5 = false,
         };
 
     private Guid FolderOf(UploadDetails details)

@@ -26,8 +26,11 @@ public sealed class PanoptoOptions
     [Required]
     public string? Password { get; set; }
 
-    /// <summary>offline_access asks for a refresh token, so an expired access token is renewed without the password.</summary>
-    public string Scope { get; set; } = "openid api offline_access";
+    /// <summary>
+    /// "openid api", as Panopto's password-grant sample asks. Adding offline_access asks for a refresh token; a server
+    /// that refuses it (invalid_scope) is asked again without it, and the password renews the token instead.
+    /// </summary>
+    public string Scope { get; set; } = "openid api";
 
     /// <summary>Client id and secret in a Basic header (as Panopto's Python sample sends them) rather than in the form.</summary>
     public bool BasicClientAuthentication { get; set; } = true;

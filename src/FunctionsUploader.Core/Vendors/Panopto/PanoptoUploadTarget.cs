@@ -20,7 +20,9 @@ public sealed record PanoptoUploadTarget(Uri ServiceUrl, string Bucket, string K
             return null;
         }
 
-        var service = new Uri(uri, "/" + string.Concat(segments[..^2].Select(s => s + "/")));
+        // No trailing slash below the root: AWSSDK.S3 appends "/{bucket}" to the service URL, so ".../Panopto/" would
+        // become ".../Panopto//Upload/...", a path Panopto's server (and any router) does not know.
+        var service = new Uri(uri, "/" + string.Join('/', segments[..^2]));
         return new PanoptoUploadTarget(service, Uri.UnescapeDataString(segments[^2]), Uri.UnescapeDataString(segments[^1]));
     }
 

@@ -31,6 +31,8 @@ public sealed class PicovicoConnector : IVendorConnector
 
     private const string Vendor = "Picovico";
     private const string Md5Key = "md5";
+    private const string FileNameKey = "fileName";
+    private const string SizeKey = "size";
 
     /// <summary>"MOV, AVI and MP4 Format are only supported for uploads", by extension, with the mime sent for each.</summary>
     private static readonly Dictionary<string, string> VideoclipTypes = new(StringComparer.OrdinalIgnoreCase)
@@ -100,9 +102,9 @@ public sealed class PicovicoConnector : IVendorConnector
         var md5 = opening.SourceMd5Hex?.ToLowerInvariant()
             ?? throw new ArgumentException("Picovico needs the source's MD5 (NeedsSourceMd5): it names the upload.", nameof(opening));
         var fileName = Path.GetFileName(opening.FileName);
-        var answer = await AskDirectUploadAsync(md5, opening, cancellationToken);
+        var answer = await AskDirectUploadAsync(md5, fileName, opening.Size, cancellationToken);
         var data = answer.Data?.FirstOrDefault() ?? throw VendorJson.Unexpected(Vendor, "get upload URLs", 200, "the answer's data is empty");
-        var state = new Dictionary<string, string> { [Md5Key] = md5 };
+        var state = new Dictionary<string, string> { [Md5Key] = md5, [FileNameKey] = fileName, [SizeKey] = opening.Size.ToString(CultureInfo.InvariantCulture) };
         if (answer.Upload == false)
         {
             var clipId = data.Id ?? throw VendorJson.Unexpected(Vendor, "get upload URLs", 200, "the known clip has no id");
@@ -117,16 +119,30 @@ public sealed class PicovicoConnector : IVendorConnector
     }
 
     /// <summary>GET directupload/{md5}: upload URLs for a new upload, or (upload false) the clip Picovico already has.</summary>
-    private Task<PicovicoDirectUploadAnswer> AskDirectUploadAsync(string md5, UploadOpening opening, CancellationToken cancellationToken)
+    private Task<PicovicoDirectUploadAnswer> AskDirectUploadAsync(string md5, string fileName, long size, CancellationToken cancellationToken)
     {
-        var fileName = Path.GetFileName(opening.FileName);
-        var query = $"?size={opening.Size.ToString(CultureInfo.InvariantCulture)}&filename={Uri.EscapeDataString(fileName)}&mime={Uri.EscapeDataString(MimeOf(fileName)!)}";
+        var query = $"?size={size.ToString(CultureInfo.InvariantCulture)}&filename={Uri.EscapeDataString(fileName)}&mime={Uri.EscapeDataString(MimeOf(fileName)!)}";
         return _api.SendAsync<PicovicoDirectUploadAnswer>("get upload URLs", HttpMethod.Get, DirectUploadPath(md5) + query, null, cancellationToken);
     }
 
+    /// <summary>
+    /// The part URLs of the session; a PUT refused 403 (an expired signature) asks directupload again for the same MD5,
+    /// which answers fresh URLs for the same upload [Assumed: the docs say nothing of expiry], and only the parts
+    /// not yet sent go on with them.
+    /// </summary>
     public ITransferTarget CreateTarget(VendorSession session)
     {
-        return new PresignedPartsTarget(OpenedSession.Target<PresignedPartsTargetSpec>(session, Vendor), _parts, _transfer);
+        var spec = OpenedSession.Target<PresignedPartsTargetSpec>(session, Vendor);
+        return new PresignedPartsTarget(spec, _parts, _transfer, async cancellationToken =>
+        {
+            var md5 = OpenedSession.State(session, Md5Key, Vendor);
+            var size = long.Parse(OpenedSession.State(session, SizeKey, Vendor), CultureInfo.InvariantCulture);
+            var answer = await AskDirectUploadAsync(md5, OpenedSession.State(session, FileNameKey, Vendor), size, cancellationToken);
+            _logger.PicovicoPartUrlsRenewed(spec.UploadId, md5);
+            return answer.Upload == true && answer.Data?.FirstOrDefault() is { } data
+                ? TargetOf(data)
+                : throw new TransferIntegrityException($"Picovico no longer has upload {spec.UploadId} open for MD5 {md5}: asked for fresh part URLs, it answered the clip it holds.");
+        });
     }
 
     public async Task<VendorCommit> CommitAsync(VendorSession session, UploadOpening opening, PartPlan plan, IReadOnlyList<PartReceipt> receipts, CancellationToken cancellationToken = default)
@@ -156,7 +172,7 @@ public sealed class PicovicoConnector : IVendorConnector
         {
             // A retried finalize finds the upload closed when the first one's answer was lost on the way back:
             // Picovico then knows the clip by its MD5. If it does not, the 404 stands.
-            var known = await AskDirectUploadAsync(md5, opening, cancellationToken);
+            var known = await AskDirectUploadAsync(md5, Path.GetFileName(opening.FileName), opening.Size, cancellationToken);
             if (known.Upload != false || known.Data?.FirstOrDefault() is not { Id: { Length: > 0 } } found)
             {
                 throw;
@@ -188,13 +204,15 @@ public sealed class PicovicoConnector : IVendorConnector
     {
         // The clip id comes with the commit: processing is checked with the session CommitAsync returned.
         var clipId = OpenedSession.AssetId(session, Vendor);
-        var clip = await _api.SendAsync<PicovicoClip>("read videoclip", HttpMethod.Get, $"me/videoclips/{Uri.EscapeDataString(clipId)}", null, cancellationToken);
-        _logger.PicovicoClipStatus(clipId, clip.Status ?? "without a status");
-        return clip.Status switch
+        var answer = await _api.SendAsync<JsonElement>("read videoclip", HttpMethod.Get, $"me/videoclips/{Uri.EscapeDataString(clipId)}", null, cancellationToken);
+        var status = PicovicoWire.One<PicovicoClip>(answer)?.Status;
+        _logger.PicovicoClipStatus(clipId, status ?? "without a status");
+        return status switch
         {
             "available" => new ProcessingCheck(true, false, null),
             "failed" => new ProcessingCheck(true, true, $"Picovico could not process videoclip {clipId} (status failed)."),
             "pending" => new ProcessingCheck(false, false, $"Picovico is processing videoclip {clipId} (status pending)."),
+            null => new ProcessingCheck(false, false, $"Picovico answered videoclip {clipId} without a status."),
             var other => new ProcessingCheck(false, false, $"Picovico reports videoclip {clipId} as '{other}', not yet available."),
         };
     }

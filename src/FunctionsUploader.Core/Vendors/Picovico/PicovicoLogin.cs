@@ -1,10 +1,12 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Vendors.Picovico;
 
 /// <summary>
 /// Logs in to Picovico (POST login, form-encoded [Assumed]: username, password, device_id, app_id, with the app id also
-/// as X-PV-Meta-App) for the access key and token every /me call carries. Picovico documents no expiry or refresh
+/// as X-PV-Meta-App) for the access key and token every /me call carries, read from v2.7's {"data": [...]} or v2.1's
+/// bare object. Picovico documents no expiry or refresh
 /// [Assumed], so a login lasts until the API answers 401 and the connector logs in again.
 /// </summary>
 internal sealed class PicovicoLogin(PicovicoOptions options, VendorHttp http, ILogger logger)
@@ -16,7 +18,7 @@ internal sealed class PicovicoLogin(PicovicoOptions options, VendorHttp http, IL
     /// <summary>The fetch of the connector's <see cref="AccessTokenCache"/>.</summary>
     public async Task<AccessToken> FetchAsync(AccessToken? previous, CancellationToken cancellationToken)
     {
-        var answer = await http.SendAsync<PicovicoLoginAnswer>(
+        var answer = PicovicoWire.One<PicovicoLoginAnswer>(await http.SendAsync<JsonElement>(
             "login",
             () =>
             {
@@ -33,7 +35,7 @@ internal sealed class PicovicoLogin(PicovicoOptions options, VendorHttp http, IL
                 return request;
             },
             PicovicoWire.Json,
-            cancellationToken);
+            cancellationToken));
         if (answer is not { AccessKey: { Length: > 0 } key, AccessToken: { Length: > 0 } token })
         {
             throw VendorJson.Unexpected(http.Vendor, "login", 200, "the answer has no access_key and access_token");

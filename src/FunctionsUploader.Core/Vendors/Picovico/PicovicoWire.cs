@@ -10,6 +10,16 @@ internal static class PicovicoWire
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    /// <summary>
+    /// One object, however Picovico's version answers it: v2.7 wraps it in {"_count": n, "data": [object]}, v2.1
+    /// answers the object itself. Null when data is empty.
+    /// </summary>
+    public static T? One<T>(JsonElement answer)
+        where T : class =>
+        answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
+            ? data.GetArrayLength() == 0 ? null : data[0].Deserialize<T>(Json)
+            : answer.Deserialize<T>(Json);
+
     /// <summary>The words of an error answer {"error": {"message": ...}, "status": code}.</summary>
     public static string? ErrorMessage(JsonElement body) => body.Deserialize<PicovicoError>(Json)?.Error?.Message;
 }

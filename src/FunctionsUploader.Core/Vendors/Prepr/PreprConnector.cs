@@ -12,10 +12,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FunctionsUploader.Vendors.Prepr;
 
 /// <summary>
-/// Prepr's chunked video upload (VENDORS.md section C): POST assets (upload_phase=start) opens the asset, chunks go
-/// through <see cref="PhasedChunkTarget"/> at the server's offsets, upload_phase=finish queues encoding; PUT
-/// assets/{id} sets name, body and tags; GET reads the encoding status; DELETE removes the asset. The static access
-/// token is never refreshed: a 401 means the configured token is wrong or lacks a scope.
+/// Prepr's assets (VENDORS.md section C). Video: POST assets (upload_phase=start) opens the asset, chunks go one after
+/// another through <see cref="PhasedChunkTarget"/>, upload_phase=finish queues encoding. Images, documents and audio:
+/// one POST assets with the file as "source" (<see cref="FormUploadTarget"/>) makes the asset. PUT assets/{id} sets
+/// name, body and tags; GET tells processing is done by a non-empty cdn_files; DELETE removes the asset. Every
+/// request is paced by Prepr's limits (<see cref="PreprPacer"/>), and an error inside a 200 counts as the error it
+/// names. The static access token is never refreshed: a 401 means the configured token is wrong or lacks a scope.
 /// </summary>
 public sealed class PreprConnector : IVendorConnector
 {
@@ -39,14 +41,15 @@ public sealed class PreprConnector : IVendorConnector
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(chunks);
         _options = options;
-        _chunks = chunks;
         _accessToken = options.AccessToken is { Length: > 0 } token ? token : throw new ArgumentException("Prepr's AccessToken is not configured.", nameof(options));
         _transfer = transfer ?? new TransferOptions();
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<PreprConnector>();
+        var pacer = new PreprPacer(options, time ?? TimeProvider.System);
+        _chunks = pacer.Wrap(chunks);
         // The token is static: a 401 is not a token to renew but a wrong one, so it goes on every request as a header.
         _api = new VendorApiClient(
-            new VendorHttp(Vendor, api, options.Retry, time),
+            new VendorHttp(Vendor, pacer.Wrap(api), options.Retry, time, ErrorMessage),
             options.BaseUrl ?? throw new ArgumentException("Prepr's BaseUrl is not configured.", nameof(options)),
             JsonSerializerOptions.Web,
             request => request.Headers.Authorization = Authorization());
@@ -61,19 +64,47 @@ public sealed class PreprConnector : IVendorConnector
         VendorRegistration.Add<PreprOptions>(services, section, VendorName, (options, host) => new PreprConnector(
             options, host.CreateHttpClient(options.RequestTimeout), host.CreateHttpClient(Timeout.InfiniteTimeSpan), host.Transfer, host.Loggers, host.Time));
 
-    public string? CheckAcceptable(string fileName, long size) =>
-        size <= 0 ? "Prepr cannot take an empty file (0 bytes): its video upload starts by declaring a file_size above 0." : null;
+    public string? CheckAcceptable(string fileName, long size)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        var name = Path.GetFileName(fileName);
+        return PreprMediaKinds.Of(name) == PreprMediaKind.None
+            ? $"Prepr takes video, images, documents and audio; '{name}' is none of these by its extension ('{Path.GetExtension(name)}')."
+            : size <= 0 ? $"Prepr cannot take '{name}': it is empty (0 bytes)."
+            : null;
+    }
 
     public async Task<VendorSession> OpenAsync(UploadOpening opening, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(opening);
+        if (CheckAcceptable(opening.FileName, opening.Size) is { } refusal)
+        {
+            throw new PermanentFailureException(refusal);
+        }
+
+        var fileName = Path.GetFileName(opening.FileName);
+        var name = opening.Details.Title is { Length: > 0 } title ? title : fileName;
+        if (PreprMediaKinds.Of(fileName) != PreprMediaKind.Video)
+        {
+            // One request makes the asset with its bytes: nothing exists at Prepr until the transfer sends it.
+            var fields = new Dictionary<string, string> { ["name"] = name, ["reference_id"] = opening.JobId };
+            if (opening.Details.Description is { } text)
+            {
+                fields["body"] = text;
+            }
+
+            var form = new FormUploadTargetSpec(new Uri(_api.BaseUrl, "assets"), "source", fileName) { Fields = fields };
+            _logger.VendorUploadOpened(Vendor, "(made by the upload)", opening.JobId, opening.Size, form.ToString());
+            return new VendorSession { Vendor = Name, Target = form };
+        }
+
         // [Seed] file_size goes as a string, as in Prepr's example. reference_id = job id finds an asset a lost answer orphaned.
         var start = new JsonObject
         {
             ["label"] = "Video",
             ["upload_phase"] = "start",
             ["file_size"] = opening.Size.ToString(CultureInfo.InvariantCulture),
-            ["name"] = opening.Details.Title is { Length: > 0 } title ? title : opening.FileName,
+            ["name"] = name,
             ["reference_id"] = opening.JobId,
         };
         if (opening.Details.Description is { } description)
@@ -81,25 +112,33 @@ public sealed class PreprConnector : IVendorConnector
             start["body"] = description;
         }
 
-        var asset = await _api.SendAsync<JsonElement>("start of the video upload", HttpMethod.Post, "assets", _api.JsonBody(start), cancellationToken);
+        var asset = await SendAsync("start of the video upload", HttpMethod.Post, "assets", _api.JsonBody(start), cancellationToken);
         var assetId = VendorJson.Text(asset, "id") ?? throw VendorJson.Unexpected(Vendor, "start of the video upload", 200, "the answer names no asset id");
-        var spec = new PhasedChunkTargetSpec(_api.BaseUrl, assetId, opening.FileName) { ChunkSize = FirstRangeLength(asset) ?? _options.ChunkSize };
+        var spec = new PhasedChunkTargetSpec(_api.BaseUrl, assetId, fileName) { ChunkSize = _options.ChunkSize };
         _logger.VendorUploadOpened(Vendor, assetId, opening.JobId, opening.Size, spec.ToString());
         return new VendorSession { Vendor = Name, AssetId = assetId, Target = spec };
     }
 
-    public ITransferTarget CreateTarget(VendorSession session) =>
-        new PhasedChunkTarget(OpenedSession.Target<PhasedChunkTargetSpec>(session, Vendor), _chunks, _ => ValueTask.FromResult(Authorization()), _transfer, _loggers.CreateLogger<PhasedChunkTarget>());
+    public ITransferTarget CreateTarget(VendorSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.Target is FormUploadTargetSpec form
+            ? new FormUploadTarget(form, _chunks, _ => ValueTask.FromResult(Authorization()), _transfer)
+            : new PhasedChunkTarget(OpenedSession.Target<PhasedChunkTargetSpec>(session, Vendor), _chunks, _ => ValueTask.FromResult(Authorization()), _transfer, _loggers.CreateLogger<PhasedChunkTarget>());
+    }
 
     public async Task<VendorCommit> CommitAsync(VendorSession session, UploadOpening opening, PartPlan plan, IReadOnlyList<PartReceipt> receipts, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(plan);
-        var assetId = OpenedSession.AssetId(session, Vendor);
-        // The target checks the server holds every byte, then sends upload_phase=finish (Prepr answers a repeated finish alike).
+        ArgumentNullException.ThrowIfNull(receipts);
         var target = CreateTarget(session);
+        // Video: the target checks the server holds every byte, then sends upload_phase=finish once. One-shot: the
+        // upload made the asset, and its receipt carries the id Prepr answered.
         var committed = await VendorFailures.TranslateAsync(Vendor, "finish of the upload", () => target.CommitAsync(plan, [.. receipts], cancellationToken), cancellationToken);
+        var assetId = session.Target is FormUploadTargetSpec ? receipts.Single().Tag! : OpenedSession.AssetId(session, Vendor);
         _logger.VendorUploadCommitted(Vendor, assetId, committed.Length);
-        return new VendorCommit(session, assetId, null);
+        return new VendorCommit(session with { AssetId = assetId }, assetId, null);
     }
 
     public async Task<StepOutcome> SetMetadataAsync(VendorSession session, UploadDetails details, CancellationToken cancellationToken = default)
@@ -160,19 +199,22 @@ public sealed class PreprConnector : IVendorConnector
             : new StepOutcome(false, $"Prepr assets have no status of their own (publishing applies to content items): '{details.Status}' was not set."));
     }
 
+    /// <summary>
+    /// Done when cdn_files holds a file (the documented signal beside the asset.uploaded webhook); failed only on the
+    /// word "failed" [Assumed: no source shows how Prepr reports a failed encoding]; any other status (real assets show
+    /// null, or publishing words) is still processing.
+    /// </summary>
     public async Task<ProcessingCheck> CheckProcessingAsync(VendorSession session, CancellationToken cancellationToken = default)
     {
         var assetId = OpenedSession.AssetId(session, Vendor);
-        var asset = await _api.SendAsync<JsonElement>("read of the asset's status", HttpMethod.Get, AssetPath(assetId), null, cancellationToken);
-        var status = VendorJson.Text(asset, "status") ?? "unknown";
-        _logger.VendorProcessingState(Vendor, assetId, status);
-        // [Assumed] uploading -> encoding -> ready | failed, as the simulator has it; Prepr documents webhooks, not these words.
-        return status switch
-        {
-            "ready" => new ProcessingCheck(true, false, null),
-            "failed" => new ProcessingCheck(true, true, VendorApiException.Truncate(VendorJson.Text(asset, "message")) ?? $"Prepr could not encode asset {assetId} (status failed)."),
-            _ => new ProcessingCheck(false, false, $"Prepr asset {assetId} is {status}."),
-        };
+        var asset = await SendAsync("read of the asset", HttpMethod.Get, AssetPath(assetId), null, cancellationToken);
+        var status = VendorJson.Text(asset, "status");
+        var files = CdnFileCount(asset);
+        _logger.VendorProcessingState(Vendor, assetId, $"status {status ?? "null"}, {files} cdn_files");
+        return files > 0 ? new ProcessingCheck(true, false, null)
+            : string.Equals(status, "failed", StringComparison.OrdinalIgnoreCase)
+                ? new ProcessingCheck(true, true, VendorApiException.Truncate(VendorJson.Text(asset, "message")) ?? $"Prepr could not process asset {assetId} (status failed).")
+            : new ProcessingCheck(false, false, $"Prepr asset {assetId} has no cdn_files yet (status {status ?? "null"}).");
     }
 
     public async Task<StepOutcome> CancelAsync(VendorSession session, CancellationToken cancellationToken = default)
@@ -203,25 +245,34 @@ public sealed class PreprConnector : IVendorConnector
     private async Task UpdateAsync(VendorSession session, JsonObject update, string what, CancellationToken cancellationToken)
     {
         var assetId = OpenedSession.AssetId(session, Vendor);
-        await _api.SendAsync($"update of the asset's {what}", HttpMethod.Put, AssetPath(assetId), _api.JsonBody(update), cancellationToken);
+        await SendAsync($"update of the asset's {what}", HttpMethod.Put, AssetPath(assetId), _api.JsonBody(update), cancellationToken);
         _logger.VendorStepApplied(Vendor, what, assetId);
     }
 
     private AuthenticationHeaderValue Authorization() => new("Bearer", _accessToken);
 
-    /// <summary>
-    /// [Assumed] The start answer's source_file names the first range to send; Prepr takes each range whole, so parts
-    /// are planned at its length (the configured size would be refused wherever it differs).
-    /// </summary>
-    private static long? FirstRangeLength(JsonElement asset)
+    /// <summary>An API call whose answer is JSON; an error Prepr sends inside a 200 fails it as that error would.</summary>
+    private async Task<JsonElement> SendAsync(string operation, HttpMethod method, string path, Func<HttpContent>? content, CancellationToken cancellationToken)
     {
-        var file = asset.ValueKind == JsonValueKind.Object && asset.TryGetProperty("source_file", out var sourceFile) ? sourceFile : asset;
-        return long.TryParse(VendorJson.Text(file, "start_offset"), NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-            && long.TryParse(VendorJson.Text(file, "end_offset"), NumberStyles.None, CultureInfo.InvariantCulture, out var end)
-            && end > start
-                ? end - start
-                : null;
+        var answer = await _api.SendAsync<JsonElement>(operation, method, path, content, cancellationToken);
+        return PhasedChunkReply.ErrorIn(answer) is { } error
+            ? throw new VendorApiException(Vendor, operation, error.Status, VendorApiException.IsRetryableStatus(error.Status), $"an error inside a 200 answer: {error.Message}")
+            : answer;
     }
+
+    /// <summary>cdn_files as an array (as real assets show it) or as {"items": [...]} (how Prepr's REST API lists collections).</summary>
+    private static int CdnFileCount(JsonElement asset)
+    {
+        if (asset.ValueKind != JsonValueKind.Object || !asset.TryGetProperty("cdn_files", out var files))
+        {
+            return 0;
+        }
+
+        var list = files.ValueKind == JsonValueKind.Object && files.TryGetProperty("items", out var items) ? items : files;
+        return list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 0;
+    }
+
+    private static string? ErrorMessage(JsonElement body) => PhasedChunkReply.ErrorIn(body)?.Message;
 
     private static string AssetPath(string assetId) => "assets/" + Uri.EscapeDataString(assetId);
 }

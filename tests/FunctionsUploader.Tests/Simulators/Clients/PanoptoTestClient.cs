@@ -40,24 +40,22 @@ internal sealed class PanoptoTestClient(Simulator simulator, SimulatorTenant ten
     /// <summary>An S3 client for an UploadTarget "{service URL}{bucket}/{key prefix}", with the tenant's upload keys.</summary>
     public S3Target UploadTarget(string uploadTarget)
     {
-        var target = new Uri(uploadTarget);
-        var segments = target.AbsolutePath.Trim('/').Split('/');
-        var serviceUrl = new Uri(target, "/" + string.Join('/', segments[..^2].Select(s => s + "/")));
+        var target = FunctionsUploader.Vendors.Panopto.PanoptoUploadTarget.Parse(uploadTarget)!;
         var client = new AmazonS3Client(new BasicAWSCredentials(tenant.Credentials.Panopto.UploadAccessKey, tenant.Credentials.Panopto.UploadSecretKey), new AmazonS3Config
         {
-            ServiceURL = serviceUrl.ToString(),
+            ServiceURL = target.ServiceUrl.ToString(),
             ForcePathStyle = true,
             AuthenticationRegion = "us-east-1",
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         });
-        return new S3Target(client, segments[^2], segments[^1]);
+        return new S3Target(client, target.Bucket, target.KeyPrefix);
     }
 }
 
 internal sealed class S3Target(AmazonS3Client client, string bucket, string prefix) : IAsyncDisposable
 {
-    public async Task PutMultipartAsync(string fileName, byte[] data, int partSize)
+    public async Task PutMultipartAsync(string fileName, byte[] data, int partSize, Func<int, string, string>? etagOf = null)
     {
         var key = $"{prefix}/{fileName}";
         var start = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key });
@@ -75,7 +73,7 @@ internal sealed class S3Target(AmazonS3Client client, string bucket, string pref
                 InputStream = new MemoryStream(data, offset, size),
                 UseChunkEncoding = false,
             });
-            parts.Add(new PartETag(number, part.ETag));
+            parts.Add(new PartETag(number, etagOf?.Invoke(number, part.ETag) ?? part.ETag));
         }
 
         await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = start.UploadId, PartETags = parts });

@@ -19,8 +19,12 @@ internal sealed class PicovicoTestClient(Simulator simulator, SimulatorTenant te
             : await VendorCall.FormAsync(new Uri(simulator.Instance.Picovico, "login"),
                 [KeyValuePair.Create("username", _credentials.Username), KeyValuePair.Create("password", _credentials.Password), KeyValuePair.Create("device_id", "tests"), KeyValuePair.Create("app_id", _credentials.AppId)]);
         Assert.Equal(HttpStatusCode.OK, login.Status);
-        (_key, _token) = (login.Text("access_key"), login.Text("access_token"));
+        (_key, _token) = (Field(login, "access_key"), Field(login, "access_token"));
     }
+
+    /// <summary>A field of the one object an answer carries: inside data under v2.7, at the top under v2.1.</summary>
+    public static string Field(VendorAnswer answer, string name) =>
+        (answer.Body.TryGetProperty("data", out var data) ? data[0] : answer.Body).GetProperty(name).GetString()!;
 
     public Task<VendorAnswer> CallAsync(HttpMethod method, string path, HttpContent? content = null, string? app = null, string? key = null) =>
         VendorCall.SendAsync(method, new Uri(simulator.Instance.Picovico, path), content, r =>

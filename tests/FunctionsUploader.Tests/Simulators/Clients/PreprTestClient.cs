@@ -40,6 +40,19 @@ internal sealed class PreprTestClient(Simulator simulator, SimulatorTenant tenan
         return VendorCall.SendAsync(HttpMethod.Post, new Uri(simulator.Instance.Prepr, $"assets/{id}/multipart"), form, Authorize);
     }
 
+    /// <summary>POST /assets with the whole file as "source" (images, documents, audio).</summary>
+    public Task<VendorAnswer> UploadAsync(string fileName, ReadOnlyMemory<byte> file, string? name = null)
+    {
+        var form = new MultipartFormDataContent();
+        if (name is not null)
+        {
+            form.Add(new StringContent(name), "name");
+        }
+
+        form.Add(new ReadOnlyMemoryContent(file), "source", fileName);
+        return VendorCall.SendAsync(HttpMethod.Post, new Uri(simulator.Instance.Prepr, "assets"), form, Authorize);
+    }
+
     public Task<VendorAnswer> FinishAsync(string id) => CallAsync(HttpMethod.Post, $"assets/{id}/multipart", new { upload_phase = "finish" });
 
     private void Authorize(HttpRequestMessage request) =>

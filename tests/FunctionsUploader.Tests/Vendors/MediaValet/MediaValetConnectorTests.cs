@@ -2,6 +2,7 @@ using FunctionsUploader.Simulators;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Tests.Transfer;
 using FunctionsUploader.Transfer;
+using FunctionsUploader.Vendors;
 using FunctionsUploader.Vendors.MediaValet;
 using FunctionsUploader.Workflow;
 
@@ -95,5 +96,46 @@ public sealed partial class MediaValetConnectorTests(Simulator simulator) : ICla
         Assert.Contains("'Marketing' is not one", byName.Message, StringComparison.Ordinal);
         Assert.Contains("'Approved' cannot be set", status.Message, StringComparison.Ordinal);
         Assert.Empty(await simulator.RequestsAsync(tenant));
+    }
+
+    [Theory]
+    [InlineData("clip 1 – café 東京 #2.mp4")]
+    [InlineData("a b#c.mov")]
+    public async Task A_name_with_spaces_accents_cjk_and_hash_arrives_byte_for_byte_as_the_mediavalet_filename(string fileName)
+    {
+        var tenant = simulator.NewTenant();
+        var connector = SimulatedConnectors.MediaValet(simulator, tenant);
+        var data = TestData.Bytes(1000, seed: 302);
+        using var file = LocalSourceFile.Write(data);
+
+        // The finalize goes as application/json: the simulator refuses any other type with 415, as the sample's server may.
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening(fileName, data, new UploadDetails { Status = "1" }));
+
+        var asset = await simulator.InspectAsync(tenant, SimulatedVendor.MediaValet, run.Commit!.VendorAssetId);
+        Assert.Equal(fileName, Assert.Single(asset.Versions).FileName);
+        Assert.Equal(TestData.Md5Hex(data), asset.Md5);
+        Assert.Equal("Finalized", asset.Status);
+    }
+
+    [Fact]
+    public async Task A_status_step_refused_after_the_commit_fails_that_step_clearly_and_leaves_the_bytes_at_mediavalet()
+    {
+        var tenant = simulator.NewTenant();
+        await simulator.AddFaultAsync(tenant, new { vendor = "mediavalet", operation = "finalizeUpload", status = 400, times = 0 });
+        var connector = SimulatedConnectors.MediaValet(simulator, tenant);
+        var data = TestData.Bytes(1000, seed: 303);
+        using var file = LocalSourceFile.Write(data);
+        var opening = ConnectorRun.Opening("refused.mp4", data, new UploadDetails { Status = "1" });
+        var session = ConnectorRun.Stored(await connector.OpenAsync(opening));
+        var (plan, receipts) = await ConnectorRun.CopyAsync(connector, session, file.Source);
+        var commit = await connector.CommitAsync(session, opening, plan, receipts);
+
+        var refused = await Assert.ThrowsAsync<VendorApiException>(() => connector.SetStatusAsync(commit.Session, opening.Details));
+
+        Assert.Equal(400, refused.Status);
+        Assert.False(refused.Retryable);
+        var asset = await simulator.InspectAsync(tenant, SimulatedVendor.MediaValet, commit.VendorAssetId);
+        Assert.Equal(TestData.Md5Hex(data), asset.Md5);
+        Assert.NotEqual("Deleted", asset.Status);
     }
 }

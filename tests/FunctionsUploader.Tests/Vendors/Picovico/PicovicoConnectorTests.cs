@@ -86,4 +86,73 @@ public sealed partial class PicovicoConnectorTests(Simulator simulator) : IClass
         Assert.Contains("'photo.jpg' is not one", refused.Message, StringComparison.Ordinal);
         Assert.Empty(await simulator.RequestsAsync(tenant));
     }
+
+    [Theory]
+    [InlineData("2.7")]
+    [InlineData("2.1")]
+    public async Task Login_and_videoclip_answers_are_read_wrapped_in_data_or_bare(string version)
+    {
+        var tenant = simulator.NewTenant(s => s.PicovicoApiVersion = version);
+        var connector = SimulatedConnectors.Picovico(simulator, tenant);
+        var data = TestData.Bytes(MiB, seed: 402);
+        using var file = LocalSourceFile.Write(data);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("shape.mp4", data));
+
+        Assert.Equal(new ProcessingCheck(true, false, null), run.Processing);
+        Assert.Equal(TestData.Md5Hex(data), (await simulator.InspectAsync(tenant, SimulatedVendor.Picovico, run.Commit!.VendorAssetId)).Md5);
+    }
+
+    [Fact]
+    public async Task Processing_that_never_confirms_is_neither_finished_nor_failed_and_says_what_it_saw()
+    {
+        var tenant = simulator.NewTenant();
+        await simulator.AddFaultAsync(tenant, new { vendor = "picovico", operation = "completeUpload", stallProcessing = true });
+        var connector = SimulatedConnectors.Picovico(simulator, tenant);
+        var data = TestData.Bytes(MiB, seed: 403);
+        using var file = LocalSourceFile.Write(data);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("stuck.mp4", data));
+
+        Assert.Equal(new ProcessingCheck(false, false, $"Picovico is processing videoclip {run.Commit!.VendorAssetId} (status pending)."), run.Processing);
+    }
+
+    [Fact]
+    public async Task Part_urls_that_expired_before_the_parts_went_are_asked_for_again_and_each_part_arrives_once()
+    {
+        var tenant = simulator.NewTenant(s => s.PresignedUrlLifetime = TimeSpan.FromSeconds(2));
+        var connector = SimulatedConnectors.Picovico(simulator, tenant);
+        var data = TestData.Bytes((2 * 5 * MiB) + 300, seed: 404);
+        using var file = LocalSourceFile.Write(data);
+        var opening = ConnectorRun.Opening("late café #1.mp4", data);
+        var session = ConnectorRun.Stored(await connector.OpenAsync(opening));
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // every URL the open got has expired
+        var (plan, receipts) = await ConnectorRun.CopyAsync(connector, session, file.Source);
+        var commit = await connector.CommitAsync(session, opening, plan, receipts);
+
+        var requests = await simulator.RequestsAsync(tenant);
+        // Each copy batch builds its target from the stored session (stale URLs) and asks once for fresh ones.
+        Assert.Equal(1 + plan.GetBatches(ConnectorRun.BatchBytes).Count(), ConnectorRun.Count(requests, "getUploadUrls", 200));
+        Assert.Equal(3, ConnectorRun.Count(requests, "uploadPart", 200));
+        Assert.Equal(TestData.Md5Hex(data), (await simulator.InspectAsync(tenant, SimulatedVendor.Picovico, commit.VendorAssetId)).Md5);
+    }
+
+    [Fact]
+    public async Task A_part_refused_403_mid_upload_sends_only_the_parts_still_missing_with_fresh_urls()
+    {
+        var tenant = simulator.NewTenant();
+        await simulator.AddFaultAsync(tenant, new { vendor = "picovico", operation = "uploadPart", nth = 2, status = 403 });
+        var connector = SimulatedConnectors.Picovico(simulator, tenant, configure: null);
+        var data = TestData.Bytes((2 * 5 * MiB) + 300, seed: 405);
+        using var file = LocalSourceFile.Write(data);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, file.Source, ConnectorRun.Opening("refused.mp4", data));
+
+        var requests = await simulator.RequestsAsync(tenant);
+        Assert.Equal([403], requests.Where(r => r.Operation == "uploadPart" && r.Status != 200).Select(r => r.Status));
+        Assert.Equal(3, ConnectorRun.Count(requests, "uploadPart", 200));
+        Assert.Equal(2, ConnectorRun.Count(requests, "getUploadUrls", 200));
+        Assert.Equal(TestData.Md5Hex(data), (await simulator.InspectAsync(tenant, SimulatedVendor.Picovico, run.Commit!.VendorAssetId)).Md5);
+    }
 }

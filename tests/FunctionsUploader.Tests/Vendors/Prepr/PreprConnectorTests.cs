@@ -37,7 +37,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
         Assert.Equal(TestData.Md5Hex(Video), report.Md5);
         Assert.Equal(Video.Length, report.Size);
         Assert.Equal("launch.mp4", report.FileName);
-        Assert.Equal("ready", report.Status);
+        Assert.Equal("processed", report.Status);
         Assert.Equal("Launch film", report.Metadata["name"]);
         Assert.Equal("Final cut, 25 fps", report.Metadata["body"]);
         Assert.Equal("Ann Smith", report.Metadata["author"]);
@@ -55,19 +55,132 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     }
 
     [Fact]
-    public async Task Chunks_follow_the_size_prepr_names_when_it_differs_from_the_configured_one()
+    public async Task Each_chunk_goes_once_and_finish_once_though_every_reply_shows_the_last_range()
     {
-        const int serverChunk = 768 * 1024;
-        var tenant = simulator.NewTenant(s => s.PreprChunkSize = serverChunk);
-        var connector = SimulatedConnectors.Prepr(simulator, tenant, o => o.ChunkSize = Chunk);
+        var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
 
-        var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(Video), ConnectorRun.Opening("odd.mp4", Video.Length));
+        var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(Video), ConnectorRun.Opening("echo.mp4", Video.Length));
 
+        // Before: the last range, echoed in the reply, was taken for the next one and sent again (400, more than file_size).
         var report = await simulator.InspectAsync(tenant, SimulatedVendor.Prepr, run.Session.AssetId!);
         Assert.Equal(TestData.Md5Hex(Video), report.Md5);
-        Assert.Equal(serverChunk, run.Plan!.PartSize);
-        Assert.Equal(4, ConnectorRun.Count(report.Requests, "transfer", 200));
-        Assert.Equal(0, ConnectorRun.Count(report.Requests, "transfer", 400));
+        Assert.Equal([200, 200, 200], ConnectorRun.Statuses(report.Requests, "transfer"));
+        Assert.Equal([200], ConnectorRun.Statuses(report.Requests, "finish"));
+        Assert.Equal("processed", report.Status);
+    }
+
+    [Theory]
+    [InlineData("poster café #1.png", "Photo")]
+    [InlineData("報告書 2026.pdf", "Document")]
+    [InlineData("interview ü.mp3", "Audio")]
+    public async Task Images_documents_and_audio_go_whole_as_source_and_keep_their_name(string fileName, string label)
+    {
+        var tenant = simulator.NewTenant();
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
+        var data = TestData.Bytes(200_000, seed: 3203);
+        var details = new UploadDetails { Title = "Still", Description = "From the shoot" };
+
+        var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(data), ConnectorRun.Opening(fileName, data.Length, details, "application/octet-stream"));
+
+        var report = await simulator.InspectAsync(tenant, SimulatedVendor.Prepr, run.Commit!.VendorAssetId);
+        Assert.Equal(TestData.Md5Hex(data), report.Md5);
+        Assert.Equal(fileName, report.FileName);
+        Assert.Equal("Still", report.Metadata["name"]);
+        Assert.Equal("From the shoot", report.Metadata["body"]);
+        Assert.Equal(1, ConnectorRun.Count(report.Requests, "uploadAsset", 201));
+        Assert.Equal(0, ConnectorRun.Count(await simulator.RequestsAsync(tenant), "createAsset"));
+        Assert.Equal(run.Commit.VendorAssetId, run.Session.AssetId);
+        Assert.Equal(label, (await new FunctionsUploader.Tests.Simulators.Clients.PreprTestClient(simulator, tenant).CallAsync(HttpMethod.Get, $"assets/{run.Session.AssetId}")).Text("label"));
+        Assert.True(run.Processing.Finished);
+    }
+
+    [Theory]
+    [InlineData("clip 1 – café 東京 #2.mp4")]
+    [InlineData("a b#c.mov")]
+    public async Task A_video_name_with_spaces_accents_cjk_and_hash_arrives_byte_for_byte_as_original_name(string fileName)
+    {
+        var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(Video), ConnectorRun.Opening(fileName, Video.Length));
+
+        var report = await simulator.InspectAsync(tenant, SimulatedVendor.Prepr, run.Session.AssetId!);
+        Assert.Equal(fileName, report.FileName);
+        Assert.Equal(TestData.Md5Hex(Video), report.Md5);
+    }
+
+    [Theory]
+    [InlineData("setup.exe")]
+    [InlineData("no-extension")]
+    public async Task What_prepr_cannot_take_is_refused_by_name_before_any_call(string fileName)
+    {
+        var tenant = simulator.NewTenant();
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
+
+        var reason = connector.CheckAcceptable(fileName, 10);
+        var error = await Assert.ThrowsAsync<PermanentFailureException>(() => connector.OpenAsync(ConnectorRun.Opening(fileName, 10)));
+
+        Assert.Contains($"'{fileName}' is none of these", reason, StringComparison.Ordinal);
+        Assert.Equal(reason, error.Message);
+        Assert.Empty(await simulator.RequestsAsync(tenant));
+    }
+
+    [Fact]
+    public async Task An_error_inside_a_200_answer_is_read_and_fails_the_call_as_its_status_says()
+    {
+        var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
+        await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "updateAsset", status = 422, errorInOkBody = true });
+        await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "finish", status = 400, errorInOkBody = true });
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
+        var source = await StagedAsync(Video);
+        var opening = ConnectorRun.Opening("inside.mp4", Video.Length);
+        var session = await connector.OpenAsync(opening);
+        var (plan, receipts) = await ConnectorRun.CopyAsync(connector, session, source);
+
+        var finish = await Assert.ThrowsAsync<VendorApiException>(() => connector.CommitAsync(session, opening, plan, receipts));
+        await connector.CommitAsync(session, opening, plan, receipts);
+        var update = await Assert.ThrowsAsync<VendorApiException>(() => connector.SetMetadataAsync(session, new UploadDetails { Title = "t" }));
+
+        Assert.Equal(400, finish.Status);
+        Assert.False(finish.Retryable);
+        Assert.Contains("error inside", finish.Message, StringComparison.Ordinal);
+        Assert.Equal(422, update.Status);
+        Assert.Contains("Simulated fault", update.Message, StringComparison.Ordinal);
+        Assert.Equal([200, 200], ConnectorRun.Statuses(await simulator.RequestsAsync(tenant), "finish"));
+    }
+
+    [Fact]
+    public async Task Requests_are_paced_by_the_rate_limit_headers_so_a_spent_minute_is_waited_out_not_failed()
+    {
+        var tenant = simulator.NewTenant(s =>
+        {
+            s.PreprChunkSize = Chunk;
+            s.PreprRateLimitPerMinute = 3;
+            s.PreprRateLimitWindow = TimeSpan.FromSeconds(1);
+        });
+        var connector = SimulatedConnectors.Prepr(simulator, tenant, o => o.RateLimitWindow = TimeSpan.FromSeconds(1.2));
+
+        var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(Video), ConnectorRun.Opening("paced.mp4", Video.Length));
+
+        var requests = await simulator.RequestsAsync(tenant);
+        Assert.DoesNotContain(requests, r => r.Status == 429);
+        Assert.True(requests.Count > 3);
+        Assert.Equal(TestData.Md5Hex(Video), (await simulator.InspectAsync(tenant, SimulatedVendor.Prepr, run.Session.AssetId!)).Md5);
+    }
+
+    [Fact]
+    public async Task Processing_that_never_confirms_is_neither_finished_nor_failed_and_says_what_it_saw()
+    {
+        var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
+        await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "finish", stallProcessing = true });
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
+
+        var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(Video), ConnectorRun.Opening("stuck.mp4", Video.Length));
+
+        Assert.False(run.Processing.Finished);
+        Assert.False(run.Processing.Failed);
+        Assert.Equal($"Prepr asset {run.Session.AssetId} has no cdn_files yet (status null).", run.Processing.Message);
     }
 
     [Fact]
@@ -152,7 +265,7 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
         var run = await ConnectorRun.AllStepsAsync(connector, await StagedAsync(data), ConnectorRun.Opening("broken.mp4", data.Length));
 
         Assert.True(run.Processing.Failed);
-        Assert.Contains($"Prepr could not encode asset {run.Session.AssetId}", run.Processing.Message, StringComparison.Ordinal);
+        Assert.Contains($"Prepr could not process asset {run.Session.AssetId}", run.Processing.Message, StringComparison.Ordinal);
         Assert.Equal("failed", (await simulator.InspectAsync(tenant, SimulatedVendor.Prepr, run.Session.AssetId!)).Status);
     }
 
@@ -197,10 +310,29 @@ public sealed class PreprConnectorTests(Simulator simulator) : IClassFixture<Sim
     {
         var connector = new PreprConnector(new PreprOptions { BaseUrl = new Uri("https://api.eu1.prepr.io/"), AccessToken = "t" }, Simulator.Http, Simulator.Http);
 
-        Assert.Contains("empty file", connector.CheckAcceptable("empty.mp4", 0), StringComparison.Ordinal);
+        Assert.Contains("it is empty (0 bytes)", connector.CheckAcceptable("empty.mp4", 0), StringComparison.Ordinal);
         Assert.Null(connector.CheckAcceptable("one-byte.mp4", 1));
     }
 
     private async Task<BlobTransferSource> StagedAsync(byte[] data) =>
         await StagingBlobs.UploadAsync(await simulator.Emulators.NewContainerAsync("prepr"), "staging/video.mp4", data);
+
+    [Fact]
+    public async Task A_metadata_step_refused_after_the_finish_fails_that_step_clearly_and_leaves_the_asset_whole()
+    {
+        var tenant = simulator.NewTenant(s => s.PreprChunkSize = Chunk);
+        await simulator.AddFaultAsync(tenant, new { vendor = "prepr", operation = "updateAsset", status = 422, times = 0 });
+        var connector = SimulatedConnectors.Prepr(simulator, tenant);
+        var opening = ConnectorRun.Opening("kept.mp4", Video.Length);
+        var session = await connector.OpenAsync(opening);
+        var (plan, receipts) = await ConnectorRun.CopyAsync(connector, session, await StagedAsync(Video));
+        var commit = await connector.CommitAsync(session, opening, plan, receipts);
+
+        var refused = await Assert.ThrowsAsync<VendorApiException>(() => connector.SetMetadataAsync(commit.Session, new UploadDetails { Title = "New" }));
+        var processing = await ConnectorRun.PollAsync(connector, commit.Session);
+
+        Assert.Equal(422, refused.Status);
+        Assert.True(processing.Finished);
+        Assert.Equal(TestData.Md5Hex(Video), (await simulator.InspectAsync(tenant, SimulatedVendor.Prepr, commit.VendorAssetId)).Md5);
+    }
 }
