@@ -18,7 +18,7 @@ public sealed class DuplicateEventTests(JobWorld world) : IClassFixture<JobWorld
         using var host = await world.HostAsync(_folder);
         var assetsBefore = (await world.Sandbox.AssetIdsAsync("mediavalet")).Count;
         var data = TestData.Bytes(3 * 1024 * 1024, seed: 5);
-        await host.Staging.Staging.GetBlobClient("mv/five times.mp4").UploadAsync(new MemoryStream(data), data.Length);
+        await host.Staging.Staging.GetBlobClient("mv/five times.mp4").UploadAsync(BinaryData.FromBytes(data), overwrite: true);
         var inProcess = new InProcessStarter(host.Runner);
         var starter = new UploadStarter(host.Intake, inProcess, host.Services.GetRequiredService<ArchiveActivity>());
 
