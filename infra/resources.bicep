@@ -1,5 +1,6 @@
-// The resources of one environment. Secrets (the staging account key for server-side copies, vendor credentials)
-// live in Key Vault and reach the app as Key Vault references; everything else uses the managed identity.
+// The resources of one environment. The app reaches both storage accounts with its managed identity (no account key
+// exists in any setting or secret: shared key access is off); vendor credentials live in Key Vault and reach the app
+// as Key Vault references. Server-side copies give the vendor's storage a user delegation SAS on the staging blob.
 param environmentName string
 param location string
 param tags object
@@ -16,6 +17,9 @@ param instanceMemoryMB int = 2048
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var stagingContainer = 'staging'
 var deploymentContainer = 'app-package'
+// The app's own containers, in the staging account: sources arrive in staging (read, then deleted when archived);
+// processed, failed and upload-jobs are written.
+var dataContainers = [stagingContainer, 'processed', 'failed', 'upload-jobs']
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-${environmentName}'
@@ -45,8 +49,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-// One account holds the Functions host state (Durable queues and tables), the app package, and the staging,
-// processed, failed and job-store containers.
+// The Functions host's account: Durable queues and tables, host leases, the app package.
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: 'st${token}'
   location: location
@@ -56,8 +59,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   properties: {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
-    // The account key signs the read SAS that lets MediaValet's storage copy from staging server-side.
-    allowSharedKeyAccess: true
+    allowSharedKeyAccess: false
     supportsHttpsTrafficOnly: true
   }
 }
@@ -67,8 +69,33 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   name: 'default'
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [stagingContainer, 'processed', 'failed', 'upload-jobs', deploymentContainer]: {
+resource deployment 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
+  name: deploymentContainer
+}
+
+// The staging account, apart from the host's, so that the app's rights on it are only what the app does there.
+resource staging 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'stg${token}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource stagingBlobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: staging
+  name: 'default'
+}
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in dataContainers: {
+  parent: stagingBlobService
   name: name
 }]
 
@@ -84,29 +111,22 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource stagingSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'Uploader--Staging--ConnectionString'
-  properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-  }
-}
-
 resource vendorSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for secret in items(vendorSecrets): {
   parent: vault
   name: replace(secret.key, '__', '--')
   properties: { value: secret.value }
 }]
 
-// Built-in role ids: Storage Blob Data Owner, Storage Queue Data Contributor, Storage Table Data Contributor,
-// Key Vault Secrets User, Monitoring Metrics Publisher.
-var storageRoles = [
-  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-]
+// Built-in role ids.
+var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var blobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var blobDelegator = 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
+var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
-resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
+// The host's account: what the Functions host and Durable Functions need with an identity (blob leases and the
+// package: Blob Data Owner; the task hub's queues and tables).
+resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [blobDataOwner, queueDataContributor, tableDataContributor]: {
   name: guid(storage.id, identity.id, role)
   scope: storage
   properties: {
@@ -115,6 +135,40 @@ resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [f
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
   }
 }]
+
+// Staging: read and delete sources, write processed, failed and job documents, each container on its own (Data
+// Contributor is the smallest built-in role that reads, writes and deletes blobs).
+resource containerAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in dataContainers: {
+  name: guid(containers[i].id, identity.id, blobDataContributor)
+  scope: containers[i]
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributor)
+  }
+}]
+
+// Get User Delegation Key is an account-level action: it signs the read SAS a vendor's storage copies staging from.
+resource delegatorAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(staging.id, identity.id, blobDelegator)
+  scope: staging
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDelegator)
+  }
+}
+
+// The Event Grid blob trigger on staging keeps its poison queue in the account its connection names.
+resource stagingQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(staging.id, identity.id, queueDataContributor)
+  scope: staging
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributor)
+  }
+}
 
 resource vaultAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, identity.id, 'secrets-user')
@@ -149,17 +203,18 @@ var baseSettings = {
   AzureWebJobsStorage__accountName: storage.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.properties.clientId
-  // The blob trigger's connection (Event Grid source): the same account, by identity.
-  StagingStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
-  StagingStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+  // The blob trigger's connection (Event Grid source): the staging account, by identity.
+  StagingStorage__blobServiceUri: staging.properties.primaryEndpoints.blob
+  StagingStorage__queueServiceUri: staging.properties.primaryEndpoints.queue
   StagingStorage__credential: 'managedidentity'
   StagingStorage__clientId: identity.properties.clientId
+  // DefaultAzureCredential (the app's staging client) picks the user-assigned identity by this id.
   AZURE_CLIENT_ID: identity.properties.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
   // Flex Consumption runs only the Event Grid blob trigger; the polling one is for local runs on Azurite.
   'AzureWebJobs.StartFromBlobPolling.Disabled': 'true'
-  Uploader__Staging__ConnectionString: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${stagingSecret.name})'
+  Uploader__Staging__BlobEndpoint: staging.properties.primaryEndpoints.blob
   Uploader__Staging__Container: stagingContainer
 }
 
@@ -202,7 +257,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
     }
   }
-  dependsOn: [containers, storageAccess, vaultAccess]
+  dependsOn: [deployment, containers, storageAccess, containerAccess, delegatorAccess, stagingQueueAccess, vaultAccess]
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
@@ -213,5 +268,5 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 }
 
 output functionAppName string = functionApp.name
-output storageAccountName string = storage.name
+output storageAccountName string = staging.name
 output stagingContainer string = stagingContainer

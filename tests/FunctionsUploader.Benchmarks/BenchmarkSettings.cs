@@ -11,19 +11,21 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
     /// </summary>
     public const long DefaultGen0Budget = 16 * 1024 * 1024;
 
-    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, CurlMultipart, TransferUtility, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk];
+    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, CurlMultipart, TransferUtility, BlobRead, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk];
 
     public const string CurlPipe = "curl-pipe";
     public const string CurlMd5Pipe = "curl-md5-pipe";
     public const string CurlMultipart = "curl-multipart";
     public const string TransferUtility = "transferutility";
+    /// <summary>The staging read alone: every range of the source through <c>BlobTransferSource</c>, nothing sent on.</summary>
+    public const string BlobRead = "blob-read";
     public const string AzureServerSide = "azure-server-side";
     public const string AzureStreamed = "azure-streamed";
     public const string S3Presigned = "s3-presigned";
     public const string S3Sdk = "s3-sdk";
 
     public const string Usage = """
-        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,transferutility,azure-server-side,azure-streamed,s3-presigned,s3-sdk]
+        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,transferutility,blob-read,azure-server-side,azure-streamed,s3-presigned,s3-sdk]
                          [--parts-in-flight 4] [--gen0-budget 16MiB|default] [--json]
         Creates a random file of --size in Azurite and copies it along each path to the emulators, --runs times, in turn.
         Sizes take B, KiB, MiB or GiB. Prints medians per path, ratios to the curl pipe and to TransferUtility, and peak memory.

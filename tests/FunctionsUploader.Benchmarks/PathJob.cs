@@ -6,6 +6,10 @@ using Amazon.Runtime.Internal;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Sas;
+using FunctionsUploader.Intake;
 using FunctionsUploader.Simulators.Emulators;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Transfer;
@@ -56,8 +60,8 @@ internal sealed record PathJob(
     /// <summary>Moves the source along the path; returns how long the commit took.</summary>
     private async Task<TimeSpan> MoveAsync(Stopwatch clock)
     {
-        var account = BlobAccount.FromConnectionString(BlobConnectionString);
-        var staging = account.GetBlobClient(Container, SourceBlob);
+        var container = new BlobServiceClient(BlobConnectionString, BlobClients.Options(StagingAccount.MaxRetries)).GetBlobContainerClient(Container);
+        var staging = container.GetBlobClient(SourceBlob);
         var options = new TransferOptions { PartsInFlight = PartsInFlight };
         var engine = new TransferEngine(options);
         using var s3 = new AmazonS3Client(S3Credentials, S3MultipartTarget.CreateConfig(S3Spec, options));
@@ -65,11 +69,13 @@ internal sealed record PathJob(
         switch (Path)
         {
             case BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed:
-                var destination = account.GetBlobClient(Container, DestinationKey);
-                var key = new StorageSharedKey(LocalEmulators.AzuriteAccountName, LocalEmulators.AzuriteAccountKey);
-                var uploadUrl = new Uri(destination.Uri + "?" + BlobSas.Create(key, Container, DestinationKey, "rcw", DateTimeOffset.UtcNow.AddHours(6)));
+                var uploadUrl = container.GetBlobClient(DestinationKey)
+                    .GenerateSasUri(BlobSasPermissions.Read | BlobSasPermissions.Create | BlobSasPermissions.Write, DateTimeOffset.UtcNow.AddHours(6));
                 var spec = new AzureBlobSasTargetSpec(uploadUrl) { ServerSideCopy = Path == BenchmarkSettings.AzureServerSide };
                 return await CopyAndCommitAsync(engine, source, new AzureBlobSasTarget(spec, options), clock);
+            case BenchmarkSettings.BlobRead:
+                await ReadAsync(source, options);
+                return TimeSpan.Zero;
             case BenchmarkSettings.S3Presigned:
                 return await PresignedAsync(engine, source, s3, options, clock);
             case BenchmarkSettings.S3Sdk:
@@ -80,9 +86,32 @@ internal sealed record PathJob(
                 }
 
             case BenchmarkSettings.TransferUtility:
-                return await DownloadThenTransferUtilityAsync(staging, source.Length, clock);
+                return await DownloadThenTransferUtilityAsync(staging, clock);
             default:
                 throw new ArgumentException($"No child path {Path}.");
+        }
+    }
+
+    /// <summary>Reads every part-sized range of the source, parts in flight as a transfer reads them, each drained through one copy buffer.</summary>
+    private static async Task ReadAsync(ITransferSource source, TransferOptions options)
+    {
+        const long rangeSize = 16 * PartRules.MiB;
+        var ranges = (int)((source.Length + rangeSize - 1) / rangeSize);
+        long total = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, ranges), new ParallelOptions { MaxDegreeOfParallelism = options.PartsInFlight }, async (index, cancellationToken) =>
+        {
+            var offset = index * rangeSize;
+            var buffer = new byte[options.CopyBufferSize];
+            await using var range = await source.OpenReadAsync(offset, Math.Min(rangeSize, source.Length - offset), cancellationToken);
+            int read;
+            while ((read = await range.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                Interlocked.Add(ref total, read);
+            }
+        });
+        if (total != source.Length)
+        {
+            throw new InvalidOperationException($"Read {total} bytes of a {source.Length}-byte source.");
         }
     }
 
@@ -116,12 +145,12 @@ internal sealed record PathJob(
     }
 
     /// <summary>What a user would write instead: download to a temp file, then TransferUtility.</summary>
-    private async Task<TimeSpan> DownloadThenTransferUtilityAsync(IBlobClient staging, long length, Stopwatch clock)
+    private async Task<TimeSpan> DownloadThenTransferUtilityAsync(BlobBaseClient staging, Stopwatch clock)
     {
         var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"benchmark-{Guid.NewGuid():N}.bin");
         try
         {
-            await using (var download = await staging.OpenReadAsync(0, length))
+            await using (var download = (await staging.DownloadStreamingAsync()).Value.Content)
             await using (var temp = File.Create(file))
             {
                 await download.CopyToAsync(temp);

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Workflow;
@@ -61,7 +64,7 @@ public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documen
         }
 
         var destination = failure is null ? staging.Processed : staging.Failed;
-        await destination.CreateIfNotExistsAsync(cancellationToken);
+        await BlobErrors.RunAsync("Create Container", destination, () => destination.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         var from = staging.Container(source.Container).GetBlobClient(source.Name);
         var to = destination.GetBlobClient(source.Name);
 
@@ -72,7 +75,7 @@ public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documen
 
         await MoveAsync(from, to, source.ETag, cancellationToken);
         var sidecar = staging.Container(source.Container).GetBlobClient(source.Name + UploadInstructions.SidecarSuffix);
-        if (await sidecar.ExistsAsync(cancellationToken))
+        if (await ExistsAsync(sidecar, cancellationToken))
         {
             await MoveAsync(sidecar, destination.GetBlobClient(source.Name + UploadInstructions.SidecarSuffix), null, cancellationToken);
         }
@@ -80,9 +83,9 @@ public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documen
         return new Archived($"{destination.Name}/{source.Name}");
     }
 
-    private static async Task MoveAsync(IBlobClient from, IBlobClient to, string? etag, CancellationToken cancellationToken)
+    private static async Task MoveAsync(BlobClient from, BlobClient to, string? etag, CancellationToken cancellationToken)
     {
-        if (!await from.ExistsAsync(cancellationToken) && await to.ExistsAsync(cancellationToken))
+        if (!await ExistsAsync(from, cancellationToken) && await ExistsAsync(to, cancellationToken))
         {
             return; // Moved by an earlier run of this activity.
         }
@@ -90,24 +93,30 @@ public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documen
         BlobProperties properties;
         try
         {
-            properties = await from.GetPropertiesAsync(etag is null ? null : BlobConditions.IfUnchanged(etag), cancellationToken);
+            var conditions = etag is null ? null : new BlobRequestConditions { IfMatch = new ETag(etag) };
+            properties = (await BlobErrors.RunAsync("Get Blob Properties", from, () => from.GetPropertiesAsync(conditions, cancellationToken))).Value;
         }
         catch (BlobStorageException e) when (e.Status == 412)
         {
-            throw new PermanentFailureException($"{from.ContainerName}/{from.Name} was replaced while it was being uploaded; the new version stays in staging for its own job.");
+            throw new PermanentFailureException($"{BlobErrors.NameOf(from)} was replaced while it was being uploaded; the new version stays in staging for its own job.");
         }
 
-        var copied = await to.CopyFromAsync(from.Uri, BlobConditions.IfUnchanged(properties.ETag), cancellationToken: cancellationToken);
-        if (copied.Length != properties.Length)
+        var pinned = new BlobRequestConditions { IfMatch = properties.ETag };
+        var copy = await BlobErrors.RunAsync("Copy Blob", to, () => to.StartCopyFromUriAsync(from.Uri, new BlobCopyFromUriOptions { SourceConditions = pinned }, cancellationToken));
+        var copied = await BlobErrors.RunAsync("Copy Blob", to, async () => (await copy.WaitForCompletionAsync(cancellationToken)).Value);
+        if (copied != properties.ContentLength)
         {
-            throw new InvalidOperationException($"The copy of {from.ContainerName}/{from.Name} has {copied.Length} bytes, not {properties.Length}; the source stays.");
+            throw new InvalidOperationException($"The copy of {BlobErrors.NameOf(from)} has {copied} bytes, not {properties.ContentLength}; the source stays.");
         }
 
-        await from.DeleteIfExistsAsync(BlobConditions.IfUnchanged(properties.ETag), cancellationToken);
+        await BlobErrors.RunAsync("Delete Blob", from, () => from.DeleteIfExistsAsync(conditions: pinned, cancellationToken: cancellationToken));
     }
 
+    private static async Task<bool> ExistsAsync(BlobClient blob, CancellationToken cancellationToken) =>
+        (await BlobErrors.RunAsync("Get Blob Properties", blob, () => blob.ExistsAsync(cancellationToken))).Value;
+
     private async Task WriteErrorReportAsync(
-        IBlobContainerClient destination, SourceRef source, string? jobId, string? vendor, FailureReport failure, IReadOnlyList<JobEnded>? group, CancellationToken cancellationToken)
+        BlobContainerClient destination, SourceRef source, string? jobId, string? vendor, FailureReport failure, IReadOnlyList<JobEnded>? group, CancellationToken cancellationToken)
     {
         var report = new
         {
@@ -120,8 +129,8 @@ public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documen
             failedAt = time.GetUtcNow(),
             jobs = group?.Select(e => new { jobId = e.JobId, vendor = e.Vendor, outcome = e.Failure is null ? UploadOutcome.Completed : UploadOutcome.Failed, step = e.Failure?.Step, reason = e.Failure?.Reason }),
         };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(report, new JsonSerializerOptions(WorkflowJson.Options) { WriteIndented = true });
-        await destination.GetBlobClient(source.Name + BlobNames.ErrorReportSuffix)
-            .UploadAsync(new MemoryStream(bytes), bytes.Length, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken);
+        var content = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, new JsonSerializerOptions(WorkflowJson.Options) { WriteIndented = true }));
+        var blob = destination.GetBlobClient(source.Name + BlobNames.ErrorReportSuffix);
+        await BlobErrors.RunAsync("Put Blob", blob, () => blob.UploadAsync(content, Jobs.BlobJobStore.JsonDocumentOptions, cancellationToken));
     }
 }

@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Transfer;
@@ -26,8 +28,9 @@ public sealed class JobSources(IServiceProvider services)
         var blob = staging.Container(source.Container).GetBlobClient(source.Name);
         try
         {
-            var properties = await blob.GetPropertiesAsync(source.ETag is null ? null : BlobConditions.IfUnchanged(source.ETag), cancellationToken);
-            return new BlobTransferSource(blob, properties.Length, properties.ETag);
+            var conditions = source.ETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(source.ETag) };
+            var properties = (await BlobErrors.RunAsync("Get Blob Properties", blob, () => blob.GetPropertiesAsync(conditions, cancellationToken))).Value;
+            return new BlobTransferSource(blob, properties.ContentLength, properties.ETag.ToString("H"), staging.Delegation);
         }
         catch (BlobStorageException e) when (e.Status is 404 or 412)
         {

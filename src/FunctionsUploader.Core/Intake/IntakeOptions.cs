@@ -3,10 +3,13 @@ namespace FunctionsUploader.Intake;
 /// <summary>Where files arrive and where they go afterwards. Bound from the "Uploader:Staging" settings.</summary>
 public sealed class StagingOptions
 {
-    /// <summary>A storage connection string (account key or SAS; UseDevelopmentStorage=true for Azurite).</summary>
+    /// <summary>A storage connection string (account key or SAS; UseDevelopmentStorage=true for Azurite); wins over <see cref="BlobEndpoint"/>.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The blob endpoint, for managed identity when no connection string is set.</summary>
+    /// <summary>
+    /// The https blob endpoint, reached with a token credential (managed identity in Azure): the production path. No
+    /// key is needed; server-side copies read the source through a user delegation SAS.
+    /// </summary>
     public Uri? BlobEndpoint { get; set; }
 
     public string Container { get; set; } = "staging";

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Workflow;
 
@@ -8,7 +9,7 @@ namespace FunctionsUploader.Intake;
 /// <see cref="UploadJob"/> per vendor, before anything starts. Choices layer up: the route's defaults, then
 /// the blob's metadata (upload_* keys), then the sidecar or request.
 /// </summary>
-public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions options, IReadOnlyCollection<string> vendors, WorkflowSettings settings)
+public sealed class UploadIntake(BlobContainerClient staging, IntakeOptions options, IReadOnlyCollection<string> vendors, WorkflowSettings settings)
 {
     /// <summary>The staging container's name.</summary>
     public string StagingContainer => staging.Name;
@@ -87,16 +88,8 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
             throw new IntakeException(blobName, [nameProblem]);
         }
 
-        var blob = staging.GetBlobClient(blobName);
-        BlobProperties properties;
-        try
-        {
-            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-        }
-        catch (BlobStorageException e) when (e.Status == 404)
-        {
-            throw new IntakeException($"{staging.Name}/{blobName}", ["the file does not exist in the staging container"]);
-        }
+        var properties = await BlobReads.PropertiesOrNullAsync(staging.GetBlobClient(blobName), cancellationToken)
+            ?? throw new IntakeException($"{staging.Name}/{blobName}", ["the file does not exist in the staging container"]);
 
         var sidecar = await ReadSidecarAsync(blobName, cancellationToken);
         var route = options.Routes.Where(r => blobName.StartsWith(r.Prefix, StringComparison.Ordinal)).MaxBy(r => r.Prefix.Length);
@@ -134,8 +127,9 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
         }
 
         var details = Details(route ?? new RouteOptions(), metadata, instructions ?? new UploadInstructions());
-        var source = new SourceRef(staging.Name, blobName, properties.ETag);
-        var ids = chosen.ToDictionary(vendor => vendor, vendor => JobIdFor(instructions?.JobId, chosen.Count, source, properties.ETag, vendor));
+        var etag = properties.ETag.ToString("H");
+        var source = new SourceRef(staging.Name, blobName, etag);
+        var ids = chosen.ToDictionary(vendor => vendor, vendor => JobIdFor(instructions?.JobId, chosen.Count, source, etag, vendor));
         return chosen
             .Select(vendor => new UploadJob(ids[vendor], vendor, source, details, settings) { Siblings = [.. chosen.Where(v => v != vendor).Select(v => ids[v])] })
             .ToList();
@@ -145,30 +139,23 @@ public sealed class UploadIntake(IBlobContainerClient staging, IntakeOptions opt
     {
         var sidecarName = blobName + UploadInstructions.SidecarSuffix;
         var sidecar = staging.GetBlobClient(sidecarName);
-        BlobProperties properties;
-        try
-        {
-            properties = await sidecar.GetPropertiesAsync(cancellationToken: cancellationToken);
-        }
-        catch (BlobStorageException e) when (e.Status == 404)
+        if (await BlobReads.PropertiesOrNullAsync(sidecar, cancellationToken) is not { } properties)
         {
             return null;
         }
 
-        if (properties.Length > UploadInstructions.MaxBytes)
+        if (properties.ContentLength > UploadInstructions.MaxBytes)
         {
-            throw new IntakeException($"{staging.Name}/{sidecarName}", [$"is {properties.Length} bytes; a sidecar holds at most {UploadInstructions.MaxBytes}"]);
+            throw new IntakeException($"{staging.Name}/{sidecarName}", [$"is {properties.ContentLength} bytes; a sidecar holds at most {UploadInstructions.MaxBytes}"]);
         }
 
-        if (properties.Length == 0)
+        if (properties.ContentLength == 0)
         {
             throw new IntakeException($"{staging.Name}/{sidecarName}", ["is empty; write a JSON object such as {\"title\": \"...\"}"]);
         }
 
-        await using var stream = await sidecar.OpenReadAsync(0, properties.Length, BlobConditions.IfUnchanged(properties.ETag), cancellationToken);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        return UploadInstructions.ParseSidecar($"{staging.Name}/{sidecarName}", buffer.ToArray());
+        var content = await BlobReads.ContentAsync(sidecar, properties, cancellationToken);
+        return UploadInstructions.ParseSidecar($"{staging.Name}/{sidecarName}", content.ToArray());
     }
 
     private static UploadInstructions? Layer(UploadInstructions? lower, UploadInstructions? upper) =>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Workflow;
 
@@ -18,7 +20,7 @@ public interface IJobStore
 }
 
 /// <summary>The job store in a private blob container (the Functions app): &lt;jobId&gt;/&lt;name&gt;.json.</summary>
-public sealed class BlobJobStore(IBlobContainerClient container) : IJobStore
+public sealed class BlobJobStore(BlobContainerClient container) : IJobStore
 {
     private int _created;
 
@@ -26,35 +28,29 @@ public sealed class BlobJobStore(IBlobContainerClient container) : IJobStore
     {
         if (Interlocked.Exchange(ref _created, 1) == 0)
         {
-            await container.CreateIfNotExistsAsync(cancellationToken);
+            await BlobErrors.RunAsync("Create Container", container, () => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         }
 
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, WorkflowJson.Options);
-        await container.GetBlobClient($"{jobId}/{name}.json").UploadAsync(new MemoryStream(bytes), bytes.Length, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken);
+        var blob = container.GetBlobClient($"{jobId}/{name}.json");
+        var content = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(value, WorkflowJson.Options));
+        await BlobErrors.RunAsync("Put Blob", blob, () => blob.UploadAsync(content, JsonDocumentOptions, cancellationToken));
     }
 
     public async Task<T?> GetAsync<T>(string jobId, string name, CancellationToken cancellationToken = default)
         where T : class
     {
         var blob = container.GetBlobClient($"{jobId}/{name}.json");
-        BlobProperties properties;
-        try
-        {
-            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-        }
-        catch (BlobStorageException e) when (e.Status == 404)
+        if (await BlobReads.PropertiesOrNullAsync(blob, cancellationToken) is not { ContentLength: > 0 } properties)
         {
             return null;
         }
 
-        if (properties.Length == 0)
-        {
-            return null;
-        }
-
-        await using var stream = await blob.OpenReadAsync(0, properties.Length, BlobConditions.IfUnchanged(properties.ETag), cancellationToken);
-        return await JsonSerializer.DeserializeAsync<T>(stream, WorkflowJson.Options, cancellationToken);
+        var content = await BlobReads.ContentAsync(blob, properties, cancellationToken);
+        return content.ToObjectFromJson<T>(WorkflowJson.Options);
     }
+
+    /// <summary>A JSON document, replacing any earlier one of the same name.</summary>
+    internal static BlobUploadOptions JsonDocumentOptions => new() { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
 }
 
 /// <summary>The job store in a local folder (the CLI): written to a temp file and renamed, so a kill never leaves half a document.</summary>

@@ -33,8 +33,8 @@ public sealed partial class BlobStorageException : Exception
         Resource = string.Empty;
     }
 
-    private BlobStorageException(string operation, string resource, int status, string? errorCode, string? requestId, string message, TimeSpan? retryAfter = null)
-        : base(message)
+    private BlobStorageException(string operation, string resource, int status, string? errorCode, string? requestId, string message, Exception? inner = null, TimeSpan? retryAfter = null)
+        : base(message, inner)
     {
         Operation = operation;
         Resource = resource;
@@ -60,6 +60,15 @@ public sealed partial class BlobStorageException : Exception
 
     /// <summary>True for failures worth trying again later (throttling, server errors, timeouts).</summary>
     public bool IsTransient => Status is 408 or 429 or >= 500;
+
+    /// <summary>The SDK's failure with what it lacks: the operation, the blob it was for, and what to do about it.</summary>
+    public static BlobStorageException From(string operation, string resource, RequestFailedException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure.GetRawResponse() is { } response && failure.Status != 0
+            ? FromResponse(operation, resource, response)
+            : FromTransportFailure(operation, resource, failure.InnerException ?? failure);
+    }
 
     internal static BlobStorageException FromResponse(string operation, string resource, Response response)
     {
@@ -113,15 +122,11 @@ public sealed partial class BlobStorageException : Exception
         TimeSpan? retryAfter = response.Headers.TryGetValue("Retry-After", out var wait) && int.TryParse(wait, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : null;
-        return new BlobStorageException(operation, resource, status, code, requestId, text, retryAfter);
+        return new BlobStorageException(operation, resource, status, code, requestId, text, retryAfter: retryAfter);
     }
 
-    internal static BlobStorageException InvalidRange(string operation, string resource, long offset, long blobLength) =>
-        new(operation, resource, 416, "InvalidRange", null,
-            $"{operation} failed for {resource}: 416 InvalidRange. The requested range starts at byte {offset} but the blob has {blobLength} bytes. {Hint("InvalidRange", 416)}");
-
     internal static BlobStorageException FromTransportFailure(string operation, string resource, Exception inner) =>
-        new(operation, resource, 0, "TransportFailure", null, $"{operation} failed for {resource}: {inner.Message}");
+        new(operation, resource, 0, "TransportFailure", null, $"{operation} failed for {resource}: {inner.Message}", inner);
 
     private static string? Hint(string? code, int status) => code switch
     {

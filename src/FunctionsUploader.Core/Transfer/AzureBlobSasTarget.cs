@@ -1,4 +1,9 @@
 using System.Text;
+using Azure;
+using Azure.Core.Pipeline;
+using Azure.Storage;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using FunctionsUploader.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,29 +14,29 @@ namespace FunctionsUploader.Transfer;
 /// An Azure block blob behind a SAS URL. Parts are blocks with deterministic ids, committed by Put Block List.
 /// When the source can hand out a read SAS, the destination copies each range itself (Put Block From URL: no
 /// bytes through this process); otherwise each range is streamed from a ranged GET into Put Block. A file of one
-/// part goes as a single Put Blob.
+/// part is one block and a commit too: the SDK's Put Blob would buffer a non-seekable body whole. The client makes
+/// no retries of its own: the transfer engine retries parts, and two layers would multiply.
 /// </summary>
 public sealed class AzureBlobSasTarget : ITransferTarget
 {
     private const string CannotVerifyCopySource = "CannotVerifyCopySource";
 
     private readonly AzureBlobSasTargetSpec _spec;
-    private readonly IBlobClient _blob;
+    private readonly BlockBlobClient _blob;
     private readonly TransferOptions _options;
     private readonly ILogger _logger;
     private int _streamOnly;
 
-    public AzureBlobSasTarget(AzureBlobSasTargetSpec spec, TransferOptions? options = null, ILogger<AzureBlobSasTarget>? logger = null)
+    /// <param name="transport">The HTTP transport, when not the default (a proxy, or a test's private certificate authority).</param>
+    public AzureBlobSasTarget(AzureBlobSasTargetSpec spec, TransferOptions? options = null, ILogger<AzureBlobSasTarget>? logger = null, HttpPipelineTransport? transport = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
         _options = options ?? new TransferOptions();
         _logger = logger ?? NullLogger<AzureBlobSasTarget>.Instance;
-        var clientOptions = new BlobClientOptions { CopyBufferSize = _options.CopyBufferSize };
-        clientOptions.Retry.MaxRetries = 0; // The engine retries parts; two layers of retries would multiply.
-        _blob = BlobAccount.ForBlobSasUri(spec.UploadUrl, clientOptions);
+        _blob = BlobClients.ForSasUri(spec.UploadUrl, BlobClients.Options(maxRetries: 0, transport));
         Rules = spec.GetPartRules();
-        Name = $"Azure blob {_blob.Uri}";
+        Name = $"Azure blob {BlobSas.Redact(spec.UploadUrl)}";
     }
 
     public string Name { get; }
@@ -48,7 +53,11 @@ public sealed class AzureBlobSasTarget : ITransferTarget
         BlockList blocks;
         try
         {
-            blocks = await _blob.GetBlockListAsync(cancellationToken);
+            blocks = (await Run("Get Block List", () => _blob.GetBlockListAsync(BlockListTypes.All, cancellationToken: cancellationToken))).Value;
+        }
+        catch (BlobStorageException e) when (e.Status == 404)
+        {
+            return new Dictionary<int, PartReceipt>(); // No block sent yet: the blob does not exist.
         }
         catch (BlobStorageException e) when (e.Status == 403)
         {
@@ -59,11 +68,11 @@ public sealed class AzureBlobSasTarget : ITransferTarget
 
         // Put Block List takes an uncommitted block over a committed one of the same id: so do we.
         var held = new Dictionary<int, PartReceipt>();
-        foreach (var block in blocks.Committed.Concat(blocks.Uncommitted))
+        foreach (var block in blocks.CommittedBlocks.Concat(blocks.UncommittedBlocks))
         {
-            if (PartNumberOf(block.Id) is { } number && number <= plan.PartCount && plan.GetPart(number).Length == block.Size)
+            if (PartNumberOf(block.Name) is { } number && number <= plan.PartCount && plan.GetPart(number).Length == block.SizeLong)
             {
-                held[number] = new PartReceipt(number, block.Size, null, block.Id);
+                held[number] = new PartReceipt(number, block.SizeLong, null, block.Name);
             }
         }
 
@@ -74,7 +83,7 @@ public sealed class AzureBlobSasTarget : ITransferTarget
     {
         ArgumentNullException.ThrowIfNull(source);
         var serviceReadable = _spec.ServerSideCopy && Volatile.Read(ref _streamOnly) == 0 && part.Length > 0
-            ? source.GetServiceReadableSource(_options.SourceUrlLifetime)
+            ? await source.GetServiceReadableSourceAsync(_options.SourceUrlLifetime, cancellationToken)
             : null;
         if (serviceReadable is not null)
         {
@@ -92,8 +101,8 @@ public sealed class AzureBlobSasTarget : ITransferTarget
             }
         }
 
-        return part.Offset == 0 && part.Length == source.Length
-            ? await PutBlobAsync(source, part, cancellationToken)
+        return part.Length == 0
+            ? await PutEmptyBlobAsync(part, cancellationToken)
             : await StageStreamedAsync(source, part, cancellationToken);
     }
 
@@ -103,15 +112,21 @@ public sealed class AzureBlobSasTarget : ITransferTarget
         var ordered = plan.CheckComplete(receipts, Name);
         if (ordered is [{ Tag: null }])
         {
-            // One Put Blob already made the blob whole.
+            // An empty file: one Put Blob already made it.
             return await CheckCommittedAsync(plan, ordered.Count, null, cancellationToken);
         }
 
-        var written = await _blob.CommitBlockListAsync(
-            ordered.Select(r => r.Tag ?? BlockId(r.PartNumber)).ToList(),
-            new BlobUploadOptions { ContentType = _spec.ContentType },
-            cancellationToken);
-        return await CheckCommittedAsync(plan, ordered.Count, written.ETag, cancellationToken);
+        var headers = new BlobHttpHeaders { ContentType = _spec.ContentType };
+        if (ordered is [{ Md5Hex: { } md5 }])
+        {
+            headers.ContentHash = Convert.FromHexString(md5); // One part: its MD5 is the file's, as Put Blob would store it.
+        }
+
+        var written = await Run("Put Block List", () => _blob.CommitBlockListAsync(
+            ordered.Select(r => r.Tag ?? BlockId(r.PartNumber)),
+            new CommitBlockListOptions { HttpHeaders = headers },
+            cancellationToken));
+        return await CheckCommittedAsync(plan, ordered.Count, written.Value.ETag.ToString("H"), cancellationToken);
     }
 
     /// <summary>Uncommitted blocks expire on their own after 7 days; deleting the vendor's holder asset is the connector's job.</summary>
@@ -135,33 +150,35 @@ public sealed class AzureBlobSasTarget : ITransferTarget
     private async Task<PartReceipt> CopyServerSideAsync(ServiceReadableSource source, Part part, CancellationToken cancellationToken)
     {
         var id = BlockId(part.Number);
-        var conditions = source.ETag is { } etag ? BlobConditions.IfUnchanged(etag) : null;
-        var result = await _blob.StageBlockFromUriAsync(id, source.Url, part.Offset, part.Length, conditions, cancellationToken);
-        return new PartReceipt(part.Number, part.Length, result.ContentMd5 is { } md5 ? Convert.ToHexStringLower(md5) : null, id);
+        var options = new StageBlockFromUriOptions
+        {
+            SourceRange = new HttpRange(part.Offset, part.Length),
+            SourceConditions = source.ETag is { } etag ? new RequestConditions { IfMatch = new ETag(etag) } : null,
+        };
+        var result = await Run("Put Block From URL", () => _blob.StageBlockFromUriAsync(source.Url, id, options, cancellationToken));
+        return new PartReceipt(part.Number, part.Length, result.Value.ContentHash is { Length: > 0 } md5 ? Convert.ToHexStringLower(md5) : null, id);
     }
 
     private async Task<PartReceipt> StageStreamedAsync(ITransferSource source, Part part, CancellationToken cancellationToken)
     {
         var id = BlockId(part.Number);
         var md5 = await HashAsync(source, part, cancellationToken);
-        await using var body = new PartReadStream(await source.OpenReadAsync(part.Offset, part.Length, cancellationToken), part.Length);
-        var result = await _blob.StageBlockAsync(id, body, part.Length, md5, cancellationToken);
-        CheckEcho(part, md5, result.ContentMd5);
+        // The SDK wants a body it can rewind: a rewind re-opens the range rather than buffering the part.
+        await using var body = await RewindablePartStream.OpenAsync(ct => source.OpenReadAsync(part.Offset, part.Length, ct), part.Length, hash: false, cancellationToken);
+        var options = new BlockBlobStageBlockOptions
+        {
+            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = md5 },
+        };
+        var result = await Run("Put Block", () => _blob.StageBlockAsync(id, body, options, cancellationToken));
+        CheckEcho(part, md5, result.Value.ContentHash);
         return new PartReceipt(part.Number, part.Length, Convert.ToHexStringLower(md5), id);
     }
 
-    private async Task<PartReceipt> PutBlobAsync(ITransferSource source, Part part, CancellationToken cancellationToken)
+    private async Task<PartReceipt> PutEmptyBlobAsync(Part part, CancellationToken cancellationToken)
     {
-        var md5 = await HashAsync(source, part, cancellationToken);
-        await using var body = new PartReadStream(await source.OpenReadAsync(part.Offset, part.Length, cancellationToken), part.Length);
-        var result = await _blob.UploadAsync(body, part.Length, new BlobUploadOptions
-        {
-            ContentMd5 = md5,
-            BlobContentMd5 = md5,
-            ContentType = _spec.ContentType,
-        }, cancellationToken);
-        CheckEcho(part, md5, result.ContentMd5);
-        return new PartReceipt(part.Number, part.Length, Convert.ToHexStringLower(md5), null);
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = _spec.ContentType } };
+        await Run("Put Blob", () => _blob.UploadAsync(Stream.Null, options, cancellationToken));
+        return new PartReceipt(part.Number, 0, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(ReadOnlySpan<byte>.Empty)), null);
     }
 
     /// <summary>
@@ -173,7 +190,7 @@ public sealed class AzureBlobSasTarget : ITransferTarget
 
     private void CheckEcho(Part part, byte[] sent, byte[]? echoed)
     {
-        if (echoed is not null && !echoed.AsSpan().SequenceEqual(sent))
+        if (echoed is { Length: > 0 } && !echoed.AsSpan().SequenceEqual(sent))
         {
             throw new TransferIntegrityException(
                 $"{Name} reports MD5 {Convert.ToHexStringLower(echoed)} for {part}, but the bytes sent have MD5 {Convert.ToHexStringLower(sent)}.", part.Number);
@@ -184,13 +201,13 @@ public sealed class AzureBlobSasTarget : ITransferTarget
     {
         try
         {
-            var properties = await _blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            if (properties.Length != plan.FileLength)
+            var properties = (await Run("Get Blob Properties", () => _blob.GetPropertiesAsync(cancellationToken: cancellationToken))).Value;
+            if (properties.ContentLength != plan.FileLength)
             {
-                throw new TransferIntegrityException($"{Name} holds {properties.Length} bytes after the commit; the file has {plan.FileLength}.");
+                throw new TransferIntegrityException($"{Name} holds {properties.ContentLength} bytes after the commit; the file has {plan.FileLength}.");
             }
 
-            etag = properties.ETag;
+            etag = properties.ETag.ToString("H");
         }
         catch (BlobStorageException e) when (e.Status == 403)
         {
@@ -200,4 +217,6 @@ public sealed class AzureBlobSasTarget : ITransferTarget
         _logger.Committed(partCount, plan.FileLength, Name);
         return new CommitResult(plan.FileLength, etag);
     }
+
+    private Task<T> Run<T>(string operation, Func<Task<T>> call) => BlobErrors.RunAsync(operation, _blob, call);
 }

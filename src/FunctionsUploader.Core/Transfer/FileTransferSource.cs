@@ -38,7 +38,8 @@ public sealed class FileTransferSource : ITransferSource
         }
     }
 
-    public ServiceReadableSource? GetServiceReadableSource(TimeSpan validFor) => null;
+    public Task<ServiceReadableSource?> GetServiceReadableSourceAsync(TimeSpan validFor, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ServiceReadableSource?>(null);
 }
 
 /// <summary>The range check both sources make before touching the disk or the network.</summary>

@@ -15,7 +15,7 @@ public interface ITransferSource
     /// A read-only URL through which a storage service can fetch the bytes itself (Put Block From URL), valid for
     /// <paramref name="validFor"/>; null when the bytes can only flow through this process.
     /// </summary>
-    ServiceReadableSource? GetServiceReadableSource(TimeSpan validFor);
+    Task<ServiceReadableSource?> GetServiceReadableSourceAsync(TimeSpan validFor, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A signed read URL and the version it must still be: never logged, never serialized.</summary>

@@ -13,5 +13,6 @@ public sealed class MemoryTransferSource(string name, byte[] bytes) : ITransferS
         return Task.FromResult<Stream>(new MemoryStream(bytes, (int)offset, (int)length, writable: false));
     }
 
-    public ServiceReadableSource? GetServiceReadableSource(TimeSpan validFor) => null;
+    public Task<ServiceReadableSource?> GetServiceReadableSourceAsync(TimeSpan validFor, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ServiceReadableSource?>(null);
 }

@@ -15,14 +15,16 @@ internal sealed class RewindablePartStream : Stream
 {
     private readonly Func<CancellationToken, Task<Stream>> _open;
     private readonly long _length;
+    private readonly bool _hash;
     private readonly List<Pass> _superseded = [];
     private Pass? _current;
     private Pass? _complete;
 
-    private RewindablePartStream(Func<CancellationToken, Task<Stream>> open, long length)
+    private RewindablePartStream(Func<CancellationToken, Task<Stream>> open, long length, bool hash)
     {
         _open = open;
         _length = length;
+        _hash = hash;
     }
 
     public override bool CanRead => true;
@@ -44,12 +46,13 @@ internal sealed class RewindablePartStream : Stream
         ? Convert.ToHexStringLower(md5.GetCurrentHash())
         : throw new InvalidOperationException($"The part was not read to its end ({_length} bytes).");
 
-    public static async Task<RewindablePartStream> OpenAsync(Func<CancellationToken, Task<Stream>> open, long length, CancellationToken cancellationToken)
+    /// <param name="hash">False when the caller already has the part's MD5 (then <see cref="Md5Hex"/> has none to give).</param>
+    public static async Task<RewindablePartStream> OpenAsync(Func<CancellationToken, Task<Stream>> open, long length, bool hash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(open);
         // Opened up front, so that the SDK's first (possibly synchronous) read does not block on the network.
-        var stream = new RewindablePartStream(open, length);
-        stream._current = new Pass(await open(cancellationToken), length, hash: true);
+        var stream = new RewindablePartStream(open, length, hash);
+        stream._current = new Pass(await open(cancellationToken), length, hash);
         return stream;
     }
 
@@ -137,7 +140,7 @@ internal sealed class RewindablePartStream : Stream
 
     private Pass Begin(Stream source)
     {
-        var pass = new Pass(source, _length, hash: Volatile.Read(ref _complete) is null);
+        var pass = new Pass(source, _length, hash: _hash && Volatile.Read(ref _complete) is null);
         if (Interlocked.CompareExchange(ref _current, pass, null) is { } other)
         {
             pass.Dispose();

@@ -102,7 +102,7 @@ public sealed class S3MultipartTarget : ITransferTarget, IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         var uploadId = RequireUploadId();
-        await using var body = await RewindablePartStream.OpenAsync(ct => source.OpenReadAsync(part.Offset, part.Length, ct), part.Length, cancellationToken);
+        await using var body = await RewindablePartStream.OpenAsync(ct => source.OpenReadAsync(part.Offset, part.Length, ct), part.Length, hash: true, cancellationToken);
         var response = await _s3.UploadPartAsync(new UploadPartRequest
         {
             BucketName = _spec.Bucket,

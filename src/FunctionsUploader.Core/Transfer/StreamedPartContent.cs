@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Net;
-using FunctionsUploader.Storage;
 
 namespace FunctionsUploader.Transfer;
 
@@ -24,5 +24,30 @@ internal sealed class StreamedPartContent(Stream source, long length, int buffer
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
         Interlocked.Exchange(ref _sent, 1) == 1
             ? throw new IOException("A streamed part body cannot be sent twice; the part is retried from a fresh read.")
-            : ForwardOnlyContent.CopyExactlyAsync(source, stream, length, bufferSize, cancellationToken);
+            : CopyExactlyAsync(source, stream, length, bufferSize, cancellationToken);
+
+    /// <summary>Copies exactly <paramref name="length"/> bytes through one pooled buffer; a source that ends early fails instead of producing a short body.</summary>
+    private static async Task CopyExactlyAsync(Stream source, Stream destination, long length, int bufferSize, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        try
+        {
+            long total = 0;
+            while (total < length)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - total)), cancellationToken);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException($"The source ended after {total} of {length} bytes.");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

@@ -40,7 +40,7 @@ public sealed class LocalEmulators : IAsyncDisposable
 
         var azuriteStart = EmulatorProcess.StartAsync(installation, "azurite", "azurite-blob", port =>
             ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture),
-             "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent", "--location", azuriteData],
+             "--disableTelemetry", "--silent", "--location", azuriteData],
             cancellationToken: cancellationToken,
             dataDirectory: azuriteData);
         var s3Start = EmulatorProcess.StartAsync(installation, "s3rver", "s3rver", port =>

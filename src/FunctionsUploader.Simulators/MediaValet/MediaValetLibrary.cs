@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Simulators.Storage;
 using FunctionsUploader.Simulators.Tenants;
+using FunctionsUploader.Storage;
 
 namespace FunctionsUploader.Simulators.MediaValet;
 
@@ -76,13 +77,12 @@ internal sealed class MediaValetLibrary(BlobStorage storage) : IAssetInspector
     /// <summary>Null when the blob is committed with exactly <paramref name="size"/> bytes; otherwise what differs.</summary>
     public async Task<string?> CommittedSizeProblemAsync(string blobName, long size, CancellationToken cancellationToken)
     {
-        var blob = storage.Blob(storage.MediaValetContainer, blobName);
-        if (!await blob.ExistsAsync(cancellationToken))
+        if (await BlobReads.PropertiesOrNullAsync(storage.Blob(storage.MediaValetContainer, blobName), cancellationToken) is not { } properties)
         {
             return "Nothing is committed at the upload URL yet: upload the file (Put Blob, or Put Block + Put Block List) first.";
         }
 
-        var committed = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Length;
+        var committed = properties.ContentLength;
         return committed == size ? null : $"fileSizeInBytes is {size} but the blob at the upload URL has {committed} bytes.";
     }
 

@@ -96,7 +96,7 @@ internal sealed class PreprAssets(BlobStorage storage, TimeProvider time, ILogge
         var blob = storage.Blob(storage.PreprContainer, asset.Id);
         await using (var content = file.OpenReadStream())
         {
-            await blob.UploadAsync(content, file.Length, cancellationToken: context.RequestAborted);
+            await blob.UploadAsync(content, new Azure.Storage.Blobs.Models.BlobUploadOptions(), context.RequestAborted);
         }
 
         asset.Accept([], file.Length, time.GetUtcNow());

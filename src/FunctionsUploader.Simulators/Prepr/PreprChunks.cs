@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using Azure.Storage;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using FunctionsUploader.Simulators.Storage;
-using FunctionsUploader.Storage;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -120,7 +122,7 @@ internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeP
     /// Stages the chunk as blocks of at most <see cref="PieceSize"/> bytes, ids by absolute offset (so a resent chunk
     /// replaces its blocks); past <paramref name="expected"/> bytes it only counts, to say how long the chunk was.
     /// </summary>
-    private static async Task<(long Length, List<string> BlockIds)> ReceiveAsync(IBlobClient blob, Stream chunk, long start, long expected, CancellationToken cancellationToken)
+    private static async Task<(long Length, List<string> BlockIds)> ReceiveAsync(BlockBlobClient blob, Stream chunk, long start, long expected, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(PieceSize);
         var blockIds = new List<string>();
@@ -134,7 +136,8 @@ internal sealed class PreprChunks(PreprAssets assets, BlobStorage storage, TimeP
                 {
                     var blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes((start + received).ToString("D20", CultureInfo.InvariantCulture)));
                     using var piece = new MemoryStream(buffer, 0, filled, writable: false);
-                    await blob.StageBlockAsync(blockId, piece, filled, MD5.HashData(buffer.AsSpan(0, filled)), cancellationToken);
+                    var md5 = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = MD5.HashData(buffer.AsSpan(0, filled)) };
+                    await blob.StageBlockAsync(blockId, piece, new BlockBlobStageBlockOptions { TransferValidation = md5 }, cancellationToken);
                     blockIds.Add(blockId);
                 }
 

@@ -1,3 +1,7 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Sas;
 using FunctionsUploader.Simulators.Inspection;
 using FunctionsUploader.Storage;
 using Microsoft.Extensions.Options;
@@ -10,17 +14,19 @@ namespace FunctionsUploader.Simulators.Storage;
 /// </summary>
 internal sealed class BlobStorage
 {
-    private readonly StorageSharedKey _key;
-    private readonly BlobAccount _account;
+    private readonly BlobServiceClient _service;
     private readonly TimeProvider _time;
 
     public BlobStorage(IOptions<SimulatorOptions> options, TimeProvider time)
     {
         var connectionString = options.Value.BlobConnectionString
             ?? throw new InvalidOperationException("Simulator:BlobConnectionString is not set: the MediaValet and Prepr simulators store bytes in Azure Blob (Azurite).");
-        _key = StorageConnectionString.Parse(connectionString).SharedKey
-            ?? throw new InvalidOperationException("Simulator:BlobConnectionString needs an AccountKey: the MediaValet simulator signs upload SAS URLs with it.");
-        _account = BlobAccount.FromConnectionString(connectionString);
+        _service = new BlobServiceClient(connectionString, BlobClients.Options(maxRetries: 3));
+        if (!_service.CanGenerateAccountSasUri)
+        {
+            throw new InvalidOperationException("Simulator:BlobConnectionString needs an AccountKey: the MediaValet simulator signs upload SAS URLs with it.");
+        }
+
         _time = time;
         MediaValetContainer = options.Value.MediaValetContainer;
         PreprContainer = options.Value.PreprContainer;
@@ -30,13 +36,13 @@ internal sealed class BlobStorage
 
     public string PreprContainer { get; }
 
-    public IBlobClient Blob(string container, string name) => _account.GetBlobClient(container, name);
+    public BlockBlobClient Blob(string container, string name) => _service.GetBlobContainerClient(container).GetBlockBlobClient(name);
 
     /// <summary>A service SAS URL that lets its holder create, write and read one blob until the lifetime ends.</summary>
-    public Uri UploadUri(IBlobClient blob, TimeSpan lifetime) =>
-        new(blob.Uri + "?" + BlobSas.Create(_key, blob.ContainerName, blob.Name, "rcw", ExpiryAfter(lifetime)));
+    public Uri UploadUri(BlobBaseClient blob, TimeSpan lifetime) =>
+        blob.GenerateSasUri(BlobSasPermissions.Read | BlobSasPermissions.Create | BlobSasPermissions.Write, ExpiryAfter(lifetime));
 
-    public Uri ReadUri(IBlobClient blob, TimeSpan lifetime) => blob.GenerateReadSasUri(ExpiryAfter(lifetime));
+    public Uri ReadUri(BlobBaseClient blob, TimeSpan lifetime) => blob.GenerateSasUri(BlobSasPermissions.Read, ExpiryAfter(lifetime));
 
     /// <summary>A SAS expiry is whole seconds: round up, so a SAS never lives shorter than its configured lifetime.</summary>
     private DateTimeOffset ExpiryAfter(TimeSpan lifetime)
@@ -47,26 +53,27 @@ internal sealed class BlobStorage
     }
 
     /// <summary>The blob's committed size and MD5, read back from storage; null when it does not exist.</summary>
-    public async Task<Digest?> DigestAsync(IBlobClient blob, CancellationToken cancellationToken)
+    public async Task<Digest?> DigestAsync(BlobBaseClient blob, CancellationToken cancellationToken)
     {
-        if (!await blob.ExistsAsync(cancellationToken))
+        if (await BlobReads.PropertiesOrNullAsync(blob, cancellationToken) is not { } properties)
         {
             return null;
         }
 
-        var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-        if (properties.Length == 0)
+        if (properties.ContentLength == 0)
         {
             return await ContentDigest.ComputeAsync(Stream.Null, cancellationToken: cancellationToken);
         }
 
-        await using var content = await blob.OpenReadAsync(0, properties.Length, BlobConditions.IfUnchanged(properties.ETag), cancellationToken);
+        var options = new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } };
+        var download = await BlobErrors.RunAsync("Get Blob", blob, () => blob.DownloadStreamingAsync(options, cancellationToken));
+        await using var content = download.Value.Content;
         return await ContentDigest.ComputeAsync(content, cancellationToken: cancellationToken);
     }
 
     public async Task EnsureContainersAsync(CancellationToken cancellationToken)
     {
-        await _account.GetContainerClient(MediaValetContainer).CreateIfNotExistsAsync(cancellationToken);
-        await _account.GetContainerClient(PreprContainer).CreateIfNotExistsAsync(cancellationToken);
+        await _service.GetBlobContainerClient(MediaValetContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await _service.GetBlobContainerClient(PreprContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 }

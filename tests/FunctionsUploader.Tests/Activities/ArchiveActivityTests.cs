@@ -16,9 +16,9 @@ public sealed class ArchiveActivityTests(Emulators emulators) : IClassFixture<Em
     {
         var (staging, activity, options) = await SetUpAsync();
         var data = TestData.Bytes(5000);
-        var written = await staging.Staging.GetBlobClient("dam/talk é.mp4").UploadAsync(new MemoryStream(data), data.Length);
-        await staging.Staging.GetBlobClient("dam/talk é.mp4.upload.json").UploadAsync(new MemoryStream("{}"u8.ToArray()), 2);
-        var request = new ArchiveRequest(Job(options, "dam/talk é.mp4", written.ETag), null);
+        var written = await staging.Staging.GetBlobClient("dam/talk é.mp4").UploadAsync(BinaryData.FromBytes(data), overwrite: true);
+        await staging.Staging.GetBlobClient("dam/talk é.mp4.upload.json").UploadAsync(BinaryData.FromBytes("{}"u8.ToArray()), overwrite: true);
+        var request = new ArchiveRequest(Job(options, "dam/talk é.mp4", written.Value.ETag.ToString("H")), null);
 
         var archived = await activity.RunAsync(request, default);
         var again = await activity.RunAsync(request, default);
@@ -36,17 +36,16 @@ public sealed class ArchiveActivityTests(Emulators emulators) : IClassFixture<Em
     public async Task A_failed_job_moves_the_source_to_failed_with_an_error_report()
     {
         var (staging, activity, options) = await SetUpAsync();
-        var written = await staging.Staging.GetBlobClient("clip.mp4").UploadAsync(new MemoryStream(new byte[10]), 10);
+        var written = await staging.Staging.GetBlobClient("clip.mp4").UploadAsync(BinaryData.FromBytes(new byte[10]), overwrite: true);
         var failure = new FailureReport(ActivityNames.Commit, "MediaValet finalize upload answered 400 BadRequest: size mismatch", true);
 
-        var archived = await activity.RunAsync(new ArchiveRequest(Job(options, "clip.mp4", written.ETag), failure), default);
+        var archived = await activity.RunAsync(new ArchiveRequest(Job(options, "clip.mp4", written.Value.ETag.ToString("H")), failure), default);
 
         Assert.Equal($"{options.FailedContainer}/clip.mp4", archived.Destination);
         Assert.True(await staging.Failed.GetBlobClient("clip.mp4").ExistsAsync());
         Assert.False(await staging.Staging.GetBlobClient("clip.mp4").ExistsAsync());
         var reportBlob = staging.Failed.GetBlobClient("clip.mp4.error.json");
-        var length = (await reportBlob.GetPropertiesAsync()).Length;
-        await using var stream = await reportBlob.OpenReadAsync(0, length);
+        await using var stream = (await reportBlob.DownloadStreamingAsync()).Value.Content;
         using var report = JsonDocument.Parse(await TestData.ReadAllAsync(stream));
         Assert.Equal("job-a", report.RootElement.GetProperty("jobId").GetString());
         Assert.Equal(ActivityNames.Commit, report.RootElement.GetProperty("step").GetString());
@@ -58,13 +57,13 @@ public sealed class ArchiveActivityTests(Emulators emulators) : IClassFixture<Em
     {
         var (staging, activity, options) = await SetUpAsync();
         var blob = staging.Staging.GetBlobClient("replaced.mp4");
-        var first = await blob.UploadAsync(new MemoryStream(new byte[10]), 10);
-        await blob.UploadAsync(new MemoryStream(new byte[20]), 20);
+        var first = await blob.UploadAsync(BinaryData.FromBytes(new byte[10]), overwrite: true);
+        await blob.UploadAsync(BinaryData.FromBytes(new byte[20]), overwrite: true);
 
-        var error = await Assert.ThrowsAsync<PermanentFailureException>(() => activity.RunAsync(new ArchiveRequest(Job(options, "replaced.mp4", first.ETag), null), default));
+        var error = await Assert.ThrowsAsync<PermanentFailureException>(() => activity.RunAsync(new ArchiveRequest(Job(options, "replaced.mp4", first.Value.ETag.ToString("H")), null), default));
 
         Assert.Contains("replaced while it was being uploaded", error.Message, StringComparison.Ordinal);
-        Assert.Equal(20, (await blob.GetPropertiesAsync()).Length);
+        Assert.Equal(20, (await blob.GetPropertiesAsync()).Value.ContentLength);
         Assert.False(await staging.Processed.GetBlobClient("replaced.mp4").ExistsAsync());
     }
 

@@ -13,7 +13,7 @@ public sealed class JobStoreTests(Emulators emulators) : IClassFixture<Emulators
         var folder = Directory.CreateTempSubdirectory("functionsuploader-jobs-").FullName;
         try
         {
-            IJobStore[] stores = [new BlobJobStore(emulators.Account.GetContainerClient("jobs-" + Guid.NewGuid().ToString("N")[..8])), new FileJobStore(folder)];
+            IJobStore[] stores = [new BlobJobStore(emulators.Account.GetBlobContainerClient("jobs-" + Guid.NewGuid().ToString("N")[..8])), new FileJobStore(folder)];
             foreach (var store in stores)
             {
                 Assert.Null(await store.GetAsync<Session>("job:1", "session"));

@@ -100,11 +100,11 @@ public sealed class BadInputTests(JobWorld world) : IClassFixture<JobWorld>, IDi
     private static async Task<(string? Reason, bool SourceKept)> RunInStagingAsync(JobHost host, Entry entry, string fileName, long size, string? json)
     {
         var staging = host.Staging.Staging;
-        await staging.GetBlobClient(fileName).UploadAsync(new MemoryStream(new byte[size]), size);
+        await staging.GetBlobClient(fileName).UploadAsync(BinaryData.FromBytes(new byte[size]), overwrite: true);
         if (entry == Entry.Event && json is not null)
         {
             var bytes = Encoding.UTF8.GetBytes(json);
-            await staging.GetBlobClient(fileName + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(bytes), bytes.Length);
+            await staging.GetBlobClient(fileName + UploadInstructions.SidecarSuffix).UploadAsync(BinaryData.FromBytes(bytes), overwrite: true);
         }
 
         string? reason;

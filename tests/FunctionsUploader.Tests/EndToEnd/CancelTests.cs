@@ -33,7 +33,7 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
         Assert.Equal($"{host.Staging.Failed.Name}/{name}", archived.Destination);
         Assert.False(await host.Staging.Staging.GetBlobClient(name).ExistsAsync());
         var report = host.Staging.Failed.GetBlobClient(name + BlobNames.ErrorReportSuffix);
-        await using var text = await report.OpenReadAsync(0, (await report.GetPropertiesAsync()).Length);
+        await using var text = (await report.DownloadStreamingAsync()).Value.Content;
         var json = Encoding.UTF8.GetString(await TestData.ReadAllAsync(text));
         Assert.Contains("Cancelled by an API request. (cleanup at the vendor also failed: ", json, StringComparison.Ordinal);
         Assert.NotEqual("deleted", (await world.Sandbox.InspectAsync("prepr", prepared.VendorAssetId!)).Status);

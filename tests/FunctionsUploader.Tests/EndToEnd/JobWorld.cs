@@ -111,8 +111,8 @@ public sealed record JobHost(
     public async Task<IReadOnlyList<UploadJob>> DropAsync(string name, byte[] data, string sidecarJson)
     {
         var sidecar = System.Text.Encoding.UTF8.GetBytes(sidecarJson);
-        await Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
-        await Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        await Staging.Staging.GetBlobClient(name + UploadInstructions.SidecarSuffix).UploadAsync(BinaryData.FromBytes(sidecar), overwrite: true);
+        await Staging.Staging.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(data), overwrite: true);
         return await Intake.FromBlobAsync(name);
     }
 

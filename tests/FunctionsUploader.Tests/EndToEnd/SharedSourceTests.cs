@@ -53,7 +53,7 @@ public sealed class SharedSourceTests(JobWorld world) : IClassFixture<JobWorld>,
         Assert.Equal(UploadOutcome.Failed, prepr.Outcome);
         Assert.Contains($"{host.Staging.Failed.Name}/{name}", results.Select(r => r.ArchivedTo));
         var report = host.Staging.Failed.GetBlobClient(name + BlobNames.ErrorReportSuffix);
-        await using var text = await report.OpenReadAsync(0, (await report.GetPropertiesAsync()).Length);
+        await using var text = (await report.DownloadStreamingAsync()).Value.Content;
         using var json = JsonDocument.Parse(await TestData.ReadAllAsync(text));
         Assert.Equal("prepr", json.RootElement.GetProperty("vendor").GetString());
         var outcomes = json.RootElement.GetProperty("jobs").EnumerateArray().ToDictionary(j => j.GetProperty("vendor").GetString()!, j => j.GetProperty("outcome").GetString());

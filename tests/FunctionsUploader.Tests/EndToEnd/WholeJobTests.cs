@@ -35,7 +35,7 @@ public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDi
         await using var host = await world.HostAsync(_folder);
         var name = $"dam/Clip één — {vendor} {size}.mp4";
         var data = TestData.Bytes(size, seed: size);
-        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        await host.Staging.Staging.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(data), overwrite: true);
         var request = new UploadInstructions
         {
             Source = name,

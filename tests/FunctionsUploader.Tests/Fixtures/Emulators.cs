@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using FunctionsUploader.Simulators.Emulators;
 using FunctionsUploader.Storage;
 
@@ -17,16 +18,17 @@ public sealed class Emulators : IAsyncLifetime
 
     public LocalEmulators Local => _emulators ?? throw new InvalidOperationException("The emulators fixture was not initialised.");
 
-    public BlobAccount Account => BlobAccount.FromConnectionString(Local.BlobConnectionString);
+    /// <summary>Azurite's account with its well-known key, through the options the app uses (pinned service version).</summary>
+    public BlobServiceClient Account => new(Local.BlobConnectionString, BlobClients.Options(maxRetries: 3));
 
     public async Task InitializeAsync() => _emulators = await Shared.Value;
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>A new container with a unique name, so tests never see each other's blobs.</summary>
-    public async Task<IBlobContainerClient> NewContainerAsync(string prefix = "test")
+    public async Task<BlobContainerClient> NewContainerAsync(string prefix = "test")
     {
-        var container = Account.GetContainerClient($"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)]);
+        var container = Account.GetBlobContainerClient($"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)]);
         await container.CreateIfNotExistsAsync();
         return container;
     }

@@ -16,6 +16,9 @@ public abstract record Fault
 
     /// <summary>Forwards the request with one body byte flipped: corruption the client cannot see.</summary>
     public sealed record Corrupt : Fault;
+
+    /// <summary>Forwards the request, then drops the connection after this many bytes of the response body: a download broken mid-way.</summary>
+    public sealed record CutResponse(long AfterBytes) : Fault;
 }
 
 /// <summary>
@@ -111,7 +114,7 @@ public sealed class FaultProxy : IAsyncDisposable
                     http.Abort();
                     return;
                 case var fault:
-                    await ForwardAsync(http, corrupt: fault is Fault.Corrupt);
+                    await ForwardAsync(http, corrupt: fault is Fault.Corrupt, cutAfter: (fault as Fault.CutResponse)?.AfterBytes);
                     return;
             }
         }
@@ -139,7 +142,7 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task ForwardAsync(HttpContext http, bool corrupt)
+    private async Task ForwardAsync(HttpContext http, bool corrupt, long? cutAfter)
     {
         var request = http.Request;
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_upstream, request.Path + request.QueryString));
@@ -173,7 +176,28 @@ public sealed class FaultProxy : IAsyncDisposable
             http.Response.Headers[name] = values.ToArray();
         }
 
-        await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
+        if (cutAfter is not { } limit)
+        {
+            await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
+            return;
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
+        var buffer = new byte[64 * 1024];
+        for (long sent = 0; sent < limit;)
+        {
+            var read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - sent)), http.RequestAborted);
+            if (read == 0)
+            {
+                break;
+            }
+
+            await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
+            sent += read;
+        }
+
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+        http.Abort();
     }
 
     private sealed class Rule(string match, Fault fault, int remaining)

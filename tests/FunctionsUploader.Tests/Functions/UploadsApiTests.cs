@@ -30,7 +30,7 @@ public sealed class UploadsApiTests(JobWorld world) : IClassFixture<JobWorld>, I
         await using var host = await world.HostAsync(_folder);
         var api = ActivatorUtilities.CreateInstance<UploadsApi>(host.Services);
         var data = TestData.Bytes((3 * 1024 * 1024) + 11, seed: 61);
-        await host.Staging.Staging.GetBlobClient("clips/over http.mp4").UploadAsync(new MemoryStream(data), data.Length);
+        await host.Staging.Staging.GetBlobClient("clips/over http.mp4").UploadAsync(BinaryData.FromBytes(data), overwrite: true);
 
         var started = Json(await api.Start(Request("{\"source\":\"clips/over http.mp4\",\"vendors\":[\"mediavalet\"],\"title\":\"Over HTTP\"}"), host.App.Client, CancellationToken.None), 202);
         var jobId = started.GetProperty("jobs")[0].GetProperty("jobId").GetString()!;
@@ -92,7 +92,7 @@ public sealed class UploadsApiTests(JobWorld world) : IClassFixture<JobWorld>, I
         var assetsBefore = (await world.Sandbox.AssetIdsAsync("mediavalet")).Count;
         var data = TestData.Bytes(3 * 1024 * 1024, seed: 63);
         const string name = "mv/five deliveries.mp4";
-        await host.Staging.Staging.GetBlobClient(name).UploadAsync(new MemoryStream(data), data.Length);
+        await host.Staging.Staging.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(data), overwrite: true);
         var blob = new Azure.Storage.Blobs.BlobClient(world.Emulators.Local.BlobConnectionString, host.Staging.Staging.Name, name);
 
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => trigger.OnBlobEvent(blob, name, host.App.Client, CancellationToken.None)));

@@ -1,6 +1,6 @@
 using System.Text;
+using Azure.Storage.Blobs.Models;
 using FunctionsUploader.Intake;
-using FunctionsUploader.Storage;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Workflow;
 
@@ -53,11 +53,11 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
     {
         var staging = await emulators.NewContainerAsync("staging");
         var source = staging.GetBlobClient(blobName);
-        await source.UploadAsync(new MemoryStream(new byte[10]), 10);
+        await source.UploadAsync(BinaryData.FromBytes(new byte[10]), overwrite: true);
         if (sidecar is not null)
         {
             var bytes = Encoding.UTF8.GetBytes(sidecar);
-            await staging.GetBlobClient(blobName + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(bytes), bytes.Length);
+            await staging.GetBlobClient(blobName + UploadInstructions.SidecarSuffix).UploadAsync(BinaryData.FromBytes(bytes), overwrite: true);
         }
 
         var intake = new UploadIntake(staging, Options, Vendors, new WorkflowSettings());
@@ -74,12 +74,12 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
     public async Task The_longest_matching_route_gives_one_job_per_vendor_with_its_defaults()
     {
         var staging = await emulators.NewContainerAsync("staging");
-        var written = await staging.GetBlobClient("dam/video/talk one é.mp4").UploadAsync(new MemoryStream(new byte[5]), 5);
+        var written = await staging.GetBlobClient("dam/video/talk one é.mp4").UploadAsync(BinaryData.FromBytes(new byte[5]), overwrite: true);
 
         var jobs = await new UploadIntake(staging, Options, Vendors, new WorkflowSettings()).FromBlobAsync("dam/video/talk one é.mp4");
 
         Assert.Equal(["mediavalet", "panopto"], jobs.Select(j => j.Vendor));
-        Assert.All(jobs, j => Assert.Equal(new SourceRef(staging.Name, "dam/video/talk one é.mp4", written.ETag), j.Source));
+        Assert.All(jobs, j => Assert.Equal(new SourceRef(staging.Name, "dam/video/talk one é.mp4", written.Value.ETag.ToString("H")), j.Source));
         Assert.All(jobs, j => Assert.Equal("folder-1", j.Details.Folder));
         Assert.NotEqual(jobs[0].JobId, jobs[1].JobId);
         Assert.All(jobs, j => Assert.Null(JobIds.Validate(j.JobId)));
@@ -91,12 +91,12 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
     public async Task Sidecar_overrides_metadata_which_overrides_the_route()
     {
         var staging = await emulators.NewContainerAsync("staging");
-        await staging.GetBlobClient("dam/a.mp4").UploadAsync(new MemoryStream(new byte[5]), 5, new BlobUploadOptions
+        await staging.GetBlobClient("dam/a.mp4").UploadAsync(BinaryData.FromBytes(new byte[5]), new BlobUploadOptions
         {
             Metadata = new Dictionary<string, string> { ["upload_title"] = "From metadata", ["upload_description"] = "Meta description", ["upload_categories"] = "m1, m2" },
         });
         var sidecar = Encoding.UTF8.GetBytes("{\"title\":\"From sidecar\",\"metadata\":{\"owner\":\"ana\"},\"recordedAt\":\"2026-01-02T03:04:05Z\"}");
-        await staging.GetBlobClient("dam/a.mp4" + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
+        await staging.GetBlobClient("dam/a.mp4" + UploadInstructions.SidecarSuffix).UploadAsync(BinaryData.FromBytes(sidecar), overwrite: true);
 
         var job = Assert.Single(await new UploadIntake(staging, Options, Vendors, new WorkflowSettings()).FromBlobAsync("dam/a.mp4"));
 
@@ -114,7 +114,7 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
     {
         var staging = await emulators.NewContainerAsync("staging");
         var source = staging.GetBlobClient("dam/a.mp4");
-        await source.UploadAsync(new MemoryStream(new byte[5]), 5, new BlobUploadOptions
+        await source.UploadAsync(BinaryData.FromBytes(new byte[5]), new BlobUploadOptions
         {
             Metadata = new Dictionary<string, string> { ["upload_titel"] = "typo", ["upload_description"] = "fine" },
         });
@@ -132,9 +132,9 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
     public async Task A_sidecar_saved_with_a_byte_order_mark_is_read()
     {
         var staging = await emulators.NewContainerAsync("staging");
-        await staging.GetBlobClient("dam/a.mp4").UploadAsync(new MemoryStream(new byte[5]), 5);
+        await staging.GetBlobClient("dam/a.mp4").UploadAsync(BinaryData.FromBytes(new byte[5]), overwrite: true);
         var sidecar = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes("{\"title\":\"Saved by Notepad\"}")).ToArray();
-        await staging.GetBlobClient("dam/a.mp4" + UploadInstructions.SidecarSuffix).UploadAsync(new MemoryStream(sidecar), sidecar.Length);
+        await staging.GetBlobClient("dam/a.mp4" + UploadInstructions.SidecarSuffix).UploadAsync(BinaryData.FromBytes(sidecar), overwrite: true);
 
         var job = Assert.Single(await new UploadIntake(staging, Options, Vendors, new WorkflowSettings()).FromBlobAsync("dam/a.mp4"));
 
@@ -146,12 +146,12 @@ public sealed class UploadIntakeTests(Emulators emulators) : IClassFixture<Emula
     {
         var staging = await emulators.NewContainerAsync("staging");
         var blob = staging.GetBlobClient("dam/v.mp4");
-        await blob.UploadAsync(new MemoryStream(new byte[5]), 5);
+        await blob.UploadAsync(BinaryData.FromBytes(new byte[5]), overwrite: true);
         var intake = new UploadIntake(staging, Options, Vendors, new WorkflowSettings());
 
         var first = (await intake.FromBlobAsync("dam/v.mp4"))[0].JobId;
         var again = (await intake.FromBlobAsync("dam/v.mp4"))[0].JobId;
-        await blob.UploadAsync(new MemoryStream(new byte[6]), 6);
+        await blob.UploadAsync(BinaryData.FromBytes(new byte[6]), overwrite: true);
         var newVersion = (await intake.FromBlobAsync("dam/v.mp4"))[0].JobId;
 
         Assert.Equal(first, again);

@@ -31,7 +31,7 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
     public async Task The_same_blob_event_delivered_five_times_starts_one_job()
     {
         var (staging, starter, activities) = await SetUpAsync();
-        await staging.Staging.GetBlobClient("dam/once.mp4").UploadAsync(new MemoryStream(new byte[10]), 10);
+        await staging.Staging.GetBlobClient("dam/once.mp4").UploadAsync(BinaryData.FromBytes(new byte[10]), overwrite: true);
 
         var deliveries = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => starter.FromBlobEventAsync("dam/once.mp4")));
         var started = deliveries.SelectMany(d => d).ToList();
@@ -51,9 +51,9 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
     public async Task A_file_refused_at_intake_moves_to_failed_with_the_reason()
     {
         var (staging, starter, activities) = await SetUpAsync();
-        await staging.Staging.GetBlobClient("dam/bad.mp4").UploadAsync(new MemoryStream(new byte[10]), 10);
+        await staging.Staging.GetBlobClient("dam/bad.mp4").UploadAsync(BinaryData.FromBytes(new byte[10]), overwrite: true);
         var sidecar = Encoding.UTF8.GetBytes("{\"titel\":\"typo\"}");
-        await staging.Staging.GetBlobClient("dam/bad.mp4.upload.json").UploadAsync(new MemoryStream(sidecar), sidecar.Length);
+        await staging.Staging.GetBlobClient("dam/bad.mp4.upload.json").UploadAsync(BinaryData.FromBytes(sidecar), overwrite: true);
 
         var outcome = Assert.Single(await starter.FromBlobEventAsync("dam/bad.mp4"));
 
@@ -63,7 +63,7 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
         Assert.False(await staging.Staging.GetBlobClient("dam/bad.mp4").ExistsAsync());
         Assert.True(await staging.Failed.GetBlobClient("dam/bad.mp4").ExistsAsync());
         var report = staging.Failed.GetBlobClient("dam/bad.mp4.error.json");
-        await using var stream = await report.OpenReadAsync(0, (await report.GetPropertiesAsync()).Length);
+        await using var stream = (await report.DownloadStreamingAsync()).Value.Content;
         using var json = JsonDocument.Parse(await TestData.ReadAllAsync(stream));
         Assert.Equal(UploadStarter.IntakeStep, json.RootElement.GetProperty("step").GetString());
         Assert.Contains("unknown field 'titel'", json.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);

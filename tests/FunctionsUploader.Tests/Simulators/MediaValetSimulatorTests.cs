@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using FunctionsUploader.Simulators;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Tests.Fixtures;
@@ -19,9 +23,9 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
         var categoryId = Guid.NewGuid().ToString();
 
         var upload = await api.CreateUploadAsync("clip one.mp4");
-        var blob = BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl")));
-        await blob.StageBlockAsync(TestData.BlockId(0), new MemoryStream(data, 0, 2 * 1024 * 1024), 2 * 1024 * 1024);
-        await blob.StageBlockAsync(TestData.BlockId(1), new MemoryStream(data, 2 * 1024 * 1024, data.Length - 2 * 1024 * 1024), data.Length - 2 * 1024 * 1024);
+        var blob = new BlockBlobClient(new Uri(upload.Text("uploadUrl")), BlobClients.Options(maxRetries: 0));
+        await blob.StageBlockAsync(TestData.BlockId(0), new MemoryStream(data, 0, 2 * 1024 * 1024), new BlockBlobStageBlockOptions());
+        await blob.StageBlockAsync(TestData.BlockId(1), new MemoryStream(data, 2 * 1024 * 1024, data.Length - 2 * 1024 * 1024), new BlockBlobStageBlockOptions());
         await blob.CommitBlockListAsync([TestData.BlockId(0), TestData.BlockId(1)]);
         var id = upload.Text("id");
 
@@ -99,11 +103,11 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
         var api = new MediaValetTestClient(simulator, tenant);
         await api.LogInAsync();
         var upload = await api.CreateUploadAsync("late.mp4");
-        var blob = BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl")));
-        await blob.UploadAsync(new MemoryStream(new byte[10]), 10);
+        var blob = new BlobClient(new Uri(upload.Text("uploadUrl")), BlobClients.Options(maxRetries: 0));
+        await blob.UploadAsync(BinaryData.FromBytes(new byte[10]), overwrite: true);
 
         await Task.Delay(TimeSpan.FromSeconds(3)); // the SAS lives 1 to 2 s: its expiry is rounded up to a whole second
-        var refused = await Assert.ThrowsAsync<BlobStorageException>(() => blob.UploadAsync(new MemoryStream(new byte[10]), 10));
+        var refused = await Assert.ThrowsAsync<RequestFailedException>(() => blob.UploadAsync(BinaryData.FromBytes(new byte[10]), overwrite: true));
 
         Assert.Equal(403, refused.Status);
     }
@@ -121,7 +125,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
 
         var beforeUpload = await api.CallAsync(HttpMethod.Put, $"uploads/{id}", fill);
         var finalizeUnfilled = await api.CallAsync(HttpMethod.Patch, $"uploads/{id}", finalize);
-        await BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl"))).UploadAsync(new MemoryStream(new byte[99]), 99);
+        await new BlobClient(new Uri(upload.Text("uploadUrl")), BlobClients.Options(maxRetries: 0)).UploadAsync(BinaryData.FromBytes(new byte[99]), overwrite: true);
         var wrongSize = await api.CallAsync(HttpMethod.Put, $"uploads/{id}", fill);
         var wrongName = await api.CallAsync(HttpMethod.Put, $"uploads/{id}", new { filename = "short.mp4", title = "Short", fileSizeInBytes = 99 });
         var rightSize = await api.CallAsync(HttpMethod.Put, $"uploads/{id}", new { filename = upload.Text("uploadFilename"), title = "Short", fileSizeInBytes = 99 });
@@ -146,8 +150,8 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
         await api.LogInAsync();
         var upload = await api.CreateUploadAsync("gone.mp4");
         var id = upload.Text("id");
-        var blob = BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl")));
-        await blob.UploadAsync(new MemoryStream(new byte[10]), 10);
+        var blob = new BlobClient(new Uri(upload.Text("uploadUrl")), BlobClients.Options(maxRetries: 0));
+        await blob.UploadAsync(BinaryData.FromBytes(new byte[10]), overwrite: true);
 
         var cancelled = await api.CallAsync(HttpMethod.Delete, $"uploads/{id}", null);
         var afterwards = await api.CallAsync(HttpMethod.Get, $"uploads/{id}", null);
@@ -170,12 +174,12 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
         var id = await api.UploadAsync("logo.png", first);
 
         var checkOut = await api.CallAsync(HttpMethod.Post, $"assets/{id}/checkOut", new[] { "new colours" });
-        await using var download = await BlobAccount.ForBlobSasUri(new Uri(checkOut.Body.GetProperty("payload").GetProperty("downloadUrl").GetString()!)).OpenReadAsync(0, first.Length);
+        await using var download = (await new BlobClient(new Uri(checkOut.Body.GetProperty("payload").GetProperty("downloadUrl").GetString()!), BlobClients.Options(maxRetries: 0)).DownloadStreamingAsync()).Value.Content;
         Assert.Equal(first, await TestData.ReadAllAsync(download));
         var uploadUrlTooEarly = await api.CallAsync(HttpMethod.Get, $"assets/{id}/checkIn/uploadUrl", null);
         var validated = await api.CallAsync(HttpMethod.Post, $"assets/{id}/checkIn/validate", new { fileName = "logo-v2.png" });
         var access = (await api.CallAsync(HttpMethod.Get, $"assets/{id}/checkIn/uploadUrl", null)).Body.GetProperty("payload");
-        await BlobAccount.ForBlobSasUri(new Uri(access.GetProperty("uploadUrl").GetString()!)).UploadAsync(new MemoryStream(second), second.Length);
+        await new BlobClient(new Uri(access.GetProperty("uploadUrl").GetString()!), BlobClients.Options(maxRetries: 0)).UploadAsync(BinaryData.FromBytes(second), overwrite: true);
         var checkIn = await api.CallAsync(HttpMethod.Put, $"assets/{id}/checkIn", new
         {
             id,
@@ -207,7 +211,7 @@ public sealed class MediaValetSimulatorTests(Simulator simulator) : IClassFixtur
         await api.LogInAsync();
         var upload = await api.CreateUploadAsync("typed.mp4");
         var id = upload.Text("id");
-        await BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl"))).UploadAsync(new MemoryStream(new byte[5]), 5);
+        await BlobClients.ForSasUri(new Uri(upload.Text("uploadUrl")), BlobClients.Options(maxRetries: 0)).UploadAsync(new MemoryStream(new byte[5]), new Azure.Storage.Blobs.Models.BlobUploadOptions());
         await api.CallAsync(HttpMethod.Put, $"uploads/{id}", new { filename = upload.Text("uploadFilename"), title = "Typed", fileSizeInBytes = 5 });
         const string patch = """[{"op":"replace","path":"/status","value":1}]""";
 

@@ -153,14 +153,15 @@ public sealed class PicovicoSimulatorTests(Simulator simulator) : IClassFixture<
     [Fact]
     public async Task An_expired_part_url_is_refused_403_and_asking_again_gives_fresh_urls_for_the_same_upload()
     {
-        var tenant = simulator.NewTenant(s => s.PresignedUrlLifetime = TimeSpan.FromSeconds(1));
+        // Long enough that fresh URLs outlive a slow machine (X-Amz-Date has whole seconds), short enough to wait out.
+        var tenant = simulator.NewTenant(s => s.PresignedUrlLifetime = TimeSpan.FromSeconds(4));
         var api = new PicovicoTestClient(simulator, tenant);
         await api.LogInAsync();
         var data = TestData.Bytes(1000, seed: 23);
         var md5 = TestData.Md5Hex(data);
         var first = (await api.GetUrlsAsync(md5, data.Length)).Body.GetProperty("data")[0];
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Task.Delay(TimeSpan.FromSeconds(5.5));
         using var expired = await Simulator.Http.PutAsync(first.GetProperty("urls")[0].GetProperty("url").GetString(), new ByteArrayContent(data));
         var again = (await api.GetUrlsAsync(md5, data.Length)).Body.GetProperty("data")[0];
         var parts = await PicovicoTestClient.PutPartsAsync(again, data, [data.Length]);

@@ -1,4 +1,5 @@
-using FunctionsUploader.Storage;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Transfer;
 
@@ -14,7 +15,7 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
         var container = await emulators.NewContainerAsync();
         var data = TestData.Bytes(3 * BlockSize + 17, seed: 11);
         var source = new CountingSource(await StagingBlobs.UploadAsync(container, "staging/clip.mp4", data));
-        var destination = container.GetBlobClient("vendor/clip.mp4");
+        var destination = container.GetBlockBlobClient("vendor/clip.mp4");
 
         var result = await new TransferEngine().TransferAsync(source, Target(destination, serverSide: true));
 
@@ -25,7 +26,7 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
         Assert.Equal(
             result.Plan.GetParts().Select(p => TestData.Md5Hex(data.AsSpan((int)p.Offset, (int)p.Length))),
             result.Receipts.Select(r => r.Md5Hex));
-        Assert.Equal(Enumerable.Range(1, 4).Select(AzureBlobSasTarget.BlockId), (await destination.GetBlockListAsync()).Committed.Select(b => b.Id));
+        Assert.Equal(Enumerable.Range(1, 4).Select(AzureBlobSasTarget.BlockId), (await destination.GetBlockListAsync()).Value.CommittedBlocks.Select(b => b.Name));
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
         var data = TestData.Bytes(2 * BlockSize + 1, seed: 12);
         var path = Path.GetTempFileName();
         await File.WriteAllBytesAsync(path, data);
-        var destination = container.GetBlobClient("vendor/from-file.mp4");
+        var destination = container.GetBlockBlobClient("vendor/from-file.mp4");
         try
         {
             var result = await new TransferEngine().TransferAsync(new FileTransferSource(path), Target(destination, serverSide: true));
@@ -60,7 +61,7 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
         var source = new CountingSource(
             await StagingBlobs.UploadAsync(container, "staging/far.mp4", data),
             readable => new ServiceReadableSource(new Uri(readable!.Url.ToString().Replace("127.0.0.1", "localhost", StringComparison.Ordinal)), readable.ETag));
-        var destination = container.GetBlobClient("vendor/far.mp4");
+        var destination = container.GetBlockBlobClient("vendor/far.mp4");
 
         await new TransferEngine().TransferAsync(source, Target(destination, serverSide: true));
 
@@ -84,29 +85,30 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
         var container = await emulators.NewContainerAsync();
         var data = TestData.Bytes(length, seed: length);
         var source = await StagingBlobs.UploadAsync(container, "staging/odd.bin", data);
-        var destination = container.GetBlobClient("vendor/odd.bin");
+        var destination = container.GetBlockBlobClient("vendor/odd.bin");
 
         var result = await new TransferEngine().TransferAsync(source, Target(destination, serverSide));
 
-        Assert.Equal(length, (await destination.GetPropertiesAsync()).Length);
+        Assert.Equal(length, (await destination.GetPropertiesAsync()).Value.ContentLength);
         Assert.Equal(TestData.Md5Hex(data), await StagingBlobs.Md5HexAsync(destination));
         Assert.Equal(length, result.Commit.Length);
     }
 
     [Fact]
-    public async Task A_file_of_one_part_goes_as_a_single_put_blob_with_its_md5()
+    public async Task A_file_of_one_part_goes_as_one_block_and_a_commit_that_stores_its_md5()
     {
         var container = await emulators.NewContainerAsync();
         var data = TestData.Bytes(BlockSize - 3, seed: 14);
         var source = await StagingBlobs.UploadAsync(container, "staging/small.jpg", data);
-        var destination = container.GetBlobClient("vendor/small.jpg");
+        var destination = container.GetBlockBlobClient("vendor/small.jpg");
 
         var result = await new TransferEngine().TransferAsync(source, Target(destination, serverSide: false));
 
+        // Not Put Blob: the SDK buffers a body it cannot rewind whole, so a part goes as a block however the file is cut.
         var receipt = Assert.Single(result.Receipts);
-        Assert.Null(receipt.Tag);
-        Assert.Empty((await destination.GetBlockListAsync()).Committed);
-        Assert.Equal(TestData.Md5Hex(data), Convert.ToHexStringLower((await destination.GetPropertiesAsync()).ContentMd5!));
+        Assert.Equal(AzureBlobSasTarget.BlockId(1), receipt.Tag);
+        Assert.Equal([AzureBlobSasTarget.BlockId(1)], (await destination.GetBlockListAsync()).Value.CommittedBlocks.Select(b => b.Name));
+        Assert.Equal(TestData.Md5Hex(data), Convert.ToHexStringLower((await destination.GetPropertiesAsync()).Value.ContentHash));
     }
 
     [Theory]
@@ -117,7 +119,7 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
         var container = await emulators.NewContainerAsync();
         var data = TestData.Bytes(5 * BlockSize + 9, seed: 15);
         var source = await StagingBlobs.UploadAsync(container, "staging/resume.mp4", data);
-        var destination = container.GetBlobClient("vendor/resume.mp4");
+        var destination = container.GetBlockBlobClient("vendor/resume.mp4");
         var plan = PartPlanner.Plan(data.Length, Target(destination, serverSide).Rules);
         var batches = plan.GetBatches(targetBatchBytes: 2 * BlockSize);
         Assert.Equal(3, batches.Count);
@@ -148,8 +150,8 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
     {
         var container = await emulators.NewContainerAsync();
         var source = await StagingBlobs.UploadAsync(container, "staging/changing.mp4", TestData.Bytes(3 * BlockSize, seed: 16));
-        await container.GetBlobClient("staging/changing.mp4").UploadAsync(new MemoryStream(TestData.Bytes(3 * BlockSize, seed: 17)), 3 * BlockSize);
-        var destination = container.GetBlobClient("vendor/changing.mp4");
+        await container.GetBlobClient("staging/changing.mp4").UploadAsync(BinaryData.FromBytes(TestData.Bytes(3 * BlockSize, seed: 17)), overwrite: true);
+        var destination = container.GetBlockBlobClient("vendor/changing.mp4");
 
         var error = await Assert.ThrowsAsync<PartTransferException>(
             () => new TransferEngine().TransferAsync(source, Target(destination, serverSide)));
@@ -166,7 +168,7 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
         var container = await emulators.NewContainerAsync();
         var data = TestData.Bytes(3 * BlockSize, seed: 18);
         var source = await StagingBlobs.UploadAsync(container, "staging/gap.mp4", data);
-        var destination = container.GetBlobClient("vendor/gap.mp4");
+        var destination = container.GetBlockBlobClient("vendor/gap.mp4");
         var target = Target(destination, serverSide: true);
         var plan = PartPlanner.Plan(data.Length, target.Rules);
         var receipts = await new TransferEngine().CopyPartsAsync(source, target, PartBatch.All(plan));
@@ -178,6 +180,6 @@ public sealed class AzureBlobSasTargetTests(Emulators emulators) : IClassFixture
         Assert.False(await destination.ExistsAsync());
     }
 
-    private static AzureBlobSasTarget Target(IBlobClient destination, bool serverSide) =>
+    private static AzureBlobSasTarget Target(BlobBaseClient destination, bool serverSide) =>
         new(new AzureBlobSasTargetSpec(StagingBlobs.UploadUrl(destination)) { BlockSize = BlockSize, ServerSideCopy = serverSide });
 }

@@ -151,6 +151,7 @@ public sealed class S3MultipartTargetTests(Emulators emulators) : IClassFixture<
         public Task<Stream> OpenReadAsync(long offset, long length, CancellationToken cancellationToken = default) =>
             (Interlocked.Increment(ref _opens) == 1 ? first : later).OpenReadAsync(offset, length, cancellationToken);
 
-        public ServiceReadableSource? GetServiceReadableSource(TimeSpan validFor) => null;
+        public Task<ServiceReadableSource?> GetServiceReadableSourceAsync(TimeSpan validFor, CancellationToken cancellationToken = default) =>
+            Task.FromResult<ServiceReadableSource?>(null);
     }
 }

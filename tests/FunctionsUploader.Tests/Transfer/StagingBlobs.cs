@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
-using FunctionsUploader.Simulators.Emulators;
-using FunctionsUploader.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Sas;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Transfer;
 
@@ -9,30 +10,21 @@ namespace FunctionsUploader.Tests.Transfer;
 /// <summary>Staging sources and vendor-style destinations in Azurite, and the MD5 of what landed.</summary>
 internal static class StagingBlobs
 {
-    public static async Task<BlobTransferSource> UploadAsync(IBlobContainerClient container, string name, byte[] data)
+    public static async Task<BlobTransferSource> UploadAsync(BlobContainerClient container, string name, byte[] data)
     {
         var blob = container.GetBlobClient(name);
-        await blob.UploadAsync(new MemoryStream(data), data.Length);
+        await blob.UploadAsync(BinaryData.FromBytes(data), overwrite: true);
         return await BlobTransferSource.OpenAsync(blob);
     }
 
     /// <summary>A service SAS that may create and write one blob: what MediaValet hands out as UploadUrl.</summary>
-    public static Uri UploadUrl(IBlobClient blob)
-    {
-        var key = new StorageSharedKey(LocalEmulators.AzuriteAccountName, LocalEmulators.AzuriteAccountKey);
-        return new Uri(blob.Uri + "?" + BlobSas.Create(key, blob.ContainerName, blob.Name, "rcw", DateTimeOffset.UtcNow.AddHours(1)));
-    }
+    public static Uri UploadUrl(BlobBaseClient blob) =>
+        blob.GenerateSasUri(BlobSasPermissions.Read | BlobSasPermissions.Create | BlobSasPermissions.Write, DateTimeOffset.UtcNow.AddHours(1));
 
-    public static async Task<string> Md5HexAsync(IBlobClient blob)
+    public static async Task<string> Md5HexAsync(BlobBaseClient blob)
     {
-        var length = (await blob.GetPropertiesAsync()).Length;
-        if (length == 0)
-        {
-            return TestData.Md5Hex([]);
-        }
-
-        await using var content = await blob.OpenReadAsync(0, length);
-        return Convert.ToHexStringLower(await MD5.HashDataAsync(content));
+        var content = (await blob.DownloadContentAsync()).Value.Content;
+        return Convert.ToHexStringLower(MD5.HashData(content.ToMemory().Span));
     }
 }
 
@@ -50,6 +42,9 @@ internal sealed class CountingSource(ITransferSource inner, Func<ServiceReadable
     public async Task<Stream> OpenReadAsync(long offset, long length, CancellationToken cancellationToken = default) =>
         new ForwardOnlyStream(await inner.OpenReadAsync(offset, length, cancellationToken), read => Interlocked.Add(ref _bytesRead, read.Length));
 
-    public ServiceReadableSource? GetServiceReadableSource(TimeSpan validFor) =>
-        rewriteUrl is null ? inner.GetServiceReadableSource(validFor) : rewriteUrl(inner.GetServiceReadableSource(validFor));
+    public async Task<ServiceReadableSource?> GetServiceReadableSourceAsync(TimeSpan validFor, CancellationToken cancellationToken = default)
+    {
+        var readable = await inner.GetServiceReadableSourceAsync(validFor, cancellationToken);
+        return rewriteUrl is null ? readable : rewriteUrl(readable);
+    }
 }

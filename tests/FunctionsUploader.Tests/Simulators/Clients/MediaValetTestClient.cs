@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Azure.Storage.Blobs;
 using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Tests.Fixtures;
@@ -58,7 +59,7 @@ internal sealed class MediaValetTestClient(Simulator simulator, SimulatorTenant 
     {
         var upload = await CreateUploadAsync(filename);
         var id = upload.Text("id");
-        await BlobAccount.ForBlobSasUri(new Uri(upload.Text("uploadUrl"))).UploadAsync(new MemoryStream(data), data.Length);
+        await new BlobClient(new Uri(upload.Text("uploadUrl")), BlobClients.Options(maxRetries: 0)).UploadAsync(BinaryData.FromBytes(data), overwrite: true);
         Assert.Equal(HttpStatusCode.OK, (await CallAsync(HttpMethod.Put, $"uploads/{id}", new { filename = upload.Text("uploadFilename"), title = filename, fileSizeInBytes = data.Length })).Status);
         Assert.Equal(HttpStatusCode.OK, (await CallAsync(HttpMethod.Patch, $"uploads/{id}", new[] { new { op = "replace", path = "/status", value = 1 } })).Status);
         return id;

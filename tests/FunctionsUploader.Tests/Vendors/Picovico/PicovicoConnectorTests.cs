@@ -120,14 +120,15 @@ public sealed partial class PicovicoConnectorTests(Simulator simulator) : IClass
     [Fact]
     public async Task Part_urls_that_expired_before_the_parts_went_are_asked_for_again_and_each_part_arrives_once()
     {
-        var tenant = simulator.NewTenant(s => s.PresignedUrlLifetime = TimeSpan.FromSeconds(2));
+        // Fresh URLs must outlive a slow, loaded machine (X-Amz-Date has whole seconds); the first ones are waited out.
+        var tenant = simulator.NewTenant(s => s.PresignedUrlLifetime = TimeSpan.FromSeconds(5));
         var connector = SimulatedConnectors.Picovico(simulator, tenant);
         var data = TestData.Bytes((2 * 5 * MiB) + 300, seed: 404);
         using var file = LocalSourceFile.Write(data);
         var opening = ConnectorRun.Opening("late café #1.mp4", data);
         var session = ConnectorRun.Stored(await connector.OpenAsync(opening));
 
-        await Task.Delay(TimeSpan.FromSeconds(3)); // every URL the open got has expired
+        await Task.Delay(TimeSpan.FromSeconds(6.5)); // every URL the open got has expired
         var (plan, receipts) = await ConnectorRun.CopyAsync(connector, session, file.Source);
         var commit = await connector.CommitAsync(session, opening, plan, receipts);
 
