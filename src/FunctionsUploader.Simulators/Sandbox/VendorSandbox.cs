@@ -114,6 +114,14 @@ public sealed class VendorSandbox : IAsyncDisposable
         }
     }
 
+    /// <summary>Removes every fault rule of the tenant, as DELETE /_sim/tenants/{id}/faults does.</summary>
+    public async Task ClearFaultsAsync(CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        using var response = await http.DeleteAsync(new Uri(Simulator.BaseUri, $"_sim/tenants/{Tenant.Id}/faults"), cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };

@@ -1,0 +1,82 @@
+using FunctionsUploader.Simulators;
+using FunctionsUploader.Simulators.Faults;
+using FunctionsUploader.Workflow;
+
+namespace FunctionsUploader.Tests.EndToEnd;
+
+/// <summary>
+/// Once the vendor holds every byte, nothing ambiguous undoes it: for every vendor, processing that never confirms
+/// or a step the vendor refuses after the commit ends the job Completed, with a warning, the asset intact and the
+/// source in processed/. (Each test clears its fault rules: they belong to the class's one sandbox tenant.)
+/// </summary>
+public sealed class DeliveredUploadTests(JobWorld world) : IClassFixture<JobWorld>, IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("functionsuploader-delivered-").FullName;
+
+    public static TheoryData<string, string, FaultRule> Refusals => new()
+    {
+        { "mediavalet", "SetStatus", new FaultRule { Vendor = SimulatedVendor.MediaValet, Operation = "finalizeUpload", Status = 400, Times = 0 } },
+        { "prepr", "SetMetadata", new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "updateAsset", Status = 422, Times = 0 } },
+        { "picovico", "the processing check", new FaultRule { Vendor = SimulatedVendor.Picovico, Operation = "getVideoclip", Status = 500, Times = 0 } },
+        { "panopto", "the processing check", new FaultRule { Vendor = SimulatedVendor.Panopto, Operation = "getSessionUpload", Nth = 2, Status = 503, Times = 0 } },
+    };
+
+    public static TheoryData<string, string> Stalls => new()
+    {
+        { "prepr", "finish" },
+        { "picovico", "completeUpload" },
+        { "panopto", "updateSessionUpload" },
+    };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await world.Sandbox.ClearFaultsAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task A_step_refused_after_the_commit_completes_with_a_warning_and_keeps_the_asset(string vendor, string refusedStep, FaultRule rule)
+    {
+        await world.Sandbox.AddFaultAsync(rule);
+
+        var (result, data) = await RunAsync(vendor, $"refused {vendor}.mp4", "00:00:01");
+
+        Assert.Contains(result.Warnings, w => w.Contains(refusedStep, StringComparison.Ordinal) || w.Contains("processing not confirmed", StringComparison.Ordinal));
+        await AssertDeliveredAsync(vendor, result, data);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stalls))]
+    public async Task Processing_that_never_confirms_completes_with_a_warning_and_keeps_the_asset(string vendor, string operation)
+    {
+        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = Enum.Parse<SimulatedVendor>(vendor, ignoreCase: true), Operation = operation, StallProcessing = true });
+
+        var (result, data) = await RunAsync(vendor, $"stalled {vendor}.mp4", "00:00:00.500");
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith("Delivered; processing not confirmed after 00:00:00.5000000", warning, StringComparison.Ordinal);
+        await AssertDeliveredAsync(vendor, result, data);
+    }
+
+    private async Task<(UploadResult Result, byte[] Data)> RunAsync(string vendor, string name, string processingTimeout)
+    {
+        await using var host = await world.HostAsync(_folder, new Dictionary<string, string?> { ["Uploader:Workflow:ProcessingTimeout"] = processingTimeout });
+        var data = TestData.Bytes((6 * 1024 * 1024) + 17, seed: name.Length);
+        var job = Assert.Single(await host.DropAsync($"dam/{name}", data, $"{{\"vendors\":[\"{vendor}\"],\"title\":\"Delivered\",\"description\":\"d\"}}"));
+        var result = await host.RunAsync(job);
+        Assert.True(result.Outcome == UploadOutcome.Completed, $"{vendor}: {result.Failure}");
+        Assert.Equal($"{host.Staging.Processed.Name}/dam/{name}", result.ArchivedTo);
+        return (result, data);
+    }
+
+    private async Task AssertDeliveredAsync(string vendor, UploadResult result, byte[] data)
+    {
+        var asset = await world.Sandbox.InspectAsync(vendor, result.VendorAssetId!);
+        Assert.Equal(TestData.Md5Hex(data), asset.Md5);
+        Assert.NotEqual("deleted", asset.Status);
+        Assert.DoesNotContain(await world.Sandbox.RequestsAsync(), r => r.Operation is "deleteAsset" or "deleteUpload" or "deleteSessionUpload" or "cancelUpload");
+    }
+}
