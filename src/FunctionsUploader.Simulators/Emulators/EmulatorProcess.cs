@@ -37,6 +37,9 @@ public sealed class EmulatorProcess : IAsyncDisposable
 
     public Uri BaseUri => UriOf(Port);
 
+    /// <summary>The launcher's process id: it exits only after the emulator has.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the emulator printed last: for error messages when something goes wrong.</summary>
     public string RecentOutput => _output.Text;
 
