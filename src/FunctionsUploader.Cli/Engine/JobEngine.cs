@@ -95,20 +95,9 @@ internal sealed class JobEngine : IAsyncDisposable
     }
 
     /// <summary>Every job of the task hub (not their transfer slices), oldest first.</summary>
-    public async Task<IReadOnlyList<JobState>> ListAsync(CancellationToken cancellationToken)
-    {
-        var jobs = new List<JobState>();
-        string? continuation = null;
-        do
-        {
-            var page = await _service.GetOrchestrationStateAsync(
-                new OrchestrationInstanceStatusQueryCondition { FetchInput = true, FetchOutput = true }, 100, continuation, cancellationToken);
-            jobs.AddRange(page.OrchestrationState.Where(s => s.Name == OrchestrationNames.Upload).Select(Read));
-            continuation = page.ContinuationToken;
-        }
-        while (!string.IsNullOrEmpty(continuation));
-        return [.. jobs.OrderBy(j => j.CreatedAt)];
-    }
+    public async Task<IReadOnlyList<JobState>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await QueryAsync(new OrchestrationInstanceStatusQueryCondition(), cancellationToken))
+            .Where(s => s.Name == OrchestrationNames.Upload).Select(Read).OrderBy(j => j.CreatedAt)];
 
     /// <summary>Watches the job until it ends, handing every status it sets to <paramref name="progress"/>.</summary>
     public async Task<JobState> WaitAsync(string jobId, Action<UploadStatus> progress, CancellationToken cancellationToken)
@@ -138,26 +127,16 @@ internal sealed class JobEngine : IAsyncDisposable
     public async Task<JobState> TerminateAsync(string jobId, string reason, CancellationToken cancellationToken)
     {
         await _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = jobId }, reason);
-        string? continuation = null;
-        do
+        var running = new OrchestrationInstanceStatusQueryCondition
         {
-            var page = await _service.GetOrchestrationStateAsync(
-                new OrchestrationInstanceStatusQueryCondition
-                {
-                    InstanceIdPrefix = UploadOrchestrator.TransferInstancePrefix(jobId),
-                    RuntimeStatus = [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Suspended],
-                },
-                100,
-                continuation,
-                cancellationToken);
-            foreach (var slice in page.OrchestrationState)
-            {
-                await _client.TerminateInstanceAsync(slice.OrchestrationInstance, reason);
-            }
-
-            continuation = page.ContinuationToken;
+            InstanceIdPrefix = UploadOrchestrator.TransferInstancePrefix(jobId),
+            RuntimeStatus = [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Suspended],
+        };
+        foreach (var slice in await QueryAsync(running, cancellationToken))
+        {
+            await _client.TerminateInstanceAsync(slice.OrchestrationInstance, reason);
         }
-        while (!string.IsNullOrEmpty(continuation));
+
         return await WaitAsync(jobId, _ => { }, cancellationToken);
     }
 
@@ -187,21 +166,24 @@ internal sealed class JobEngine : IAsyncDisposable
         await _account.DisposeAsync();
     }
 
-    private async Task<List<OrchestrationInstance>> InstancesOfAsync(string jobId, CancellationToken cancellationToken)
+    private async Task<IEnumerable<OrchestrationInstance>> InstancesOfAsync(string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync(new OrchestrationInstanceStatusQueryCondition { InstanceIdPrefix = jobId }, cancellationToken))
+            .Where(s => s.OrchestrationInstance.InstanceId == jobId || s.OrchestrationInstance.InstanceId.StartsWith(UploadOrchestrator.TransferInstancePrefix(jobId), StringComparison.Ordinal))
+            .Select(s => s.OrchestrationInstance);
+
+    /// <summary>Every instance the service's query finds, page after page.</summary>
+    private async Task<List<OrchestrationState>> QueryAsync(OrchestrationInstanceStatusQueryCondition condition, CancellationToken cancellationToken)
     {
-        var instances = new List<OrchestrationInstance>();
+        var states = new List<OrchestrationState>();
         string? continuation = null;
         do
         {
-            var page = await _service.GetOrchestrationStateAsync(
-                new OrchestrationInstanceStatusQueryCondition { InstanceIdPrefix = jobId }, 100, continuation, cancellationToken);
-            instances.AddRange(page.OrchestrationState
-                .Where(s => s.OrchestrationInstance.InstanceId == jobId || s.OrchestrationInstance.InstanceId.StartsWith(UploadOrchestrator.TransferInstancePrefix(jobId), StringComparison.Ordinal))
-                .Select(s => s.OrchestrationInstance));
+            var page = await _service.GetOrchestrationStateAsync(condition, 100, continuation, cancellationToken);
+            states.AddRange(page.OrchestrationState);
             continuation = page.ContinuationToken;
         }
         while (!string.IsNullOrEmpty(continuation));
-        return instances;
+        return states;
     }
 
     private static int CountOccurrences(string text, string value)
