@@ -1,17 +1,11 @@
-using System.Runtime.InteropServices;
 using FunctionsUploader.Cli;
 
 using var stop = new CancellationTokenSource();
-
-// The first Ctrl+C (or SIGTERM) stops the job cleanly: the engine keeps what finished, for `uploader resume`. A second
-// one ends the process at once.
-void Stop(PosixSignalContext signal)
+Console.CancelKeyPress += (_, e) =>
 {
-    signal.Cancel = !stop.IsCancellationRequested;
+    // The first Ctrl+C stops the job cleanly; its journal keeps what finished, for `uploader resume`.
+    e.Cancel = true;
     stop.Cancel();
-}
-
-using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+};
 
 return await UploaderCli.RunAsync(args, Console.Out, Console.Error, stop.Token);
