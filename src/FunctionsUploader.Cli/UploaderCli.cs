@@ -1,24 +1,27 @@
 using System.CommandLine;
 using System.Text.Json;
+using FunctionsUploader.Cli.Engine;
 using FunctionsUploader.Intake;
+using FunctionsUploader.Simulators.Emulators;
 using FunctionsUploader.Simulators.Sandbox;
 using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace FunctionsUploader.Cli;
 
-/// <summary>The `uploader` commands. Exit codes: 0 done, 1 the job failed, 2 bad usage or bad input.</summary>
+/// <summary>
+/// The `uploader` commands. Exit codes: 0 done, 1 the job failed, 2 bad usage, bad input or a missing prerequisite,
+/// 130 stopped by Ctrl+C (the job waits for `uploader resume`).
+/// </summary>
 public static class UploaderCli
 {
     public const int Done = 0;
     public const int JobFailed = 1;
     public const int BadInput = 2;
+    public const int Stopped = 130;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
@@ -32,6 +35,7 @@ public static class UploaderCli
         root.Subcommands.Add(ResumeCommand(config, json, output, errors));
         root.Subcommands.Add(StatusCommand(config, json, output));
         root.Subcommands.Add(JobsCommand(config, json, output));
+        root.Subcommands.Add(CancelCommand(config, json, output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -47,12 +51,30 @@ public static class UploaderCli
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false }, cancellationToken);
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = errors,
+                EnableDefaultExceptionHandler = false,
+                // Program.cs handles SIGINT and SIGTERM; System.CommandLine's own handler would race it.
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
-        catch (Exception e) when (e is IntakeException or OptionsValidationException or InvalidDataException or FormatException)
+        catch (Exception e) when (e is IntakeException or OptionsValidationException or InvalidDataException or FormatException or SetupException or EmulatorsUnavailableException)
         {
             await errors.WriteLineAsync(e.Message);
             return BadInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await errors.WriteLineAsync("Stopped.");
+            return Stopped;
+        }
+        catch (Exception e)
+        {
+            // Not the user's doing: one line, no stack trace (Logging:LogLevel shows more).
+            await errors.WriteLineAsync($"uploader: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            return JobFailed;
         }
     }
 
@@ -95,13 +117,14 @@ public static class UploaderCli
 
             using var host = CliHost.Build(parse.GetValue(config));
             var jobs = await host.JobsForAsync(instructions, cancellationToken);
-            return await RunJobsAsync(host, jobs, parse.GetValue(json), output, errors, null, cancellationToken);
+            await using var engine = await host.OpenEngineAsync(runJobs: true, cancellationToken);
+            return await RunJobsAsync(engine, jobs, restart: true, parse.GetValue(json), output, errors, null, cancellationToken);
         });
         return command;
     }
 
     /// <summary>
-    /// The whole job against simulators and emulators started for this run only (and a fresh state folder, so a
+    /// The whole job against simulators and emulators started for this run only, with a fresh state folder (so a
     /// sandbox run never resumes a real job): then the bytes are read back from the vendor and checked.
     /// </summary>
     private static async Task<int> RunInSandboxAsync(FileInfo? config, UploadInstructions instructions, bool json, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
@@ -111,22 +134,62 @@ public static class UploaderCli
             await errors.WriteLineAsync("Starting the sandbox: Azurite, s3rver and the vendor simulators on local ports...");
         }
 
-        await using var world = await VendorSandbox.StartAsync(new TenantSettings { ProcessingPolls = 1 }, cancellationToken);
+        // Locate (and on first use install) the emulators before anything starts, so a missing prerequisite is one line.
+        await EmulatorInstallation.Locate().EnsureInstalledAsync(cancellationToken);
         var state = Directory.CreateTempSubdirectory("uploader-sandbox-");
         try
         {
-            var settings = new Dictionary<string, string?>(world.Settings())
+            var stateSettings = new Dictionary<string, string?>
             {
-                [$"{UploaderServices.Section}:Cli:StateDirectory"] = state.FullName,
-                [$"{UploaderServices.Section}:Workflow:ProcessingPollInterval"] = "00:00:01",
+                [$"{CliOptions.Section}:StateDirectory"] = state.FullName,
+                [$"{CliOptions.Section}:StateStorage"] = null,
             };
-            using var host = CliHost.Build(config, settings);
-            var jobs = await host.JobsForAsync(instructions, cancellationToken);
-            return await RunJobsAsync(host, jobs, json, output, errors, (job, result) => VerifyAsync(world, job, result, cancellationToken), cancellationToken);
+            using var stateHost = CliHost.Build(config, stateSettings);
+            // The engine's Azurite starts while the sandbox does; the engine takes it over once both are up.
+            var accountStart = stateHost.OpenStateAsync(runJobs: true, cancellationToken);
+            var handedOver = false;
+            try
+            {
+                await using var world = await VendorSandbox.StartAsync(new TenantSettings { ProcessingPolls = 1 }, cancellationToken);
+                var settings = new Dictionary<string, string?>(world.Settings())
+                {
+                    [$"{UploaderServices.Section}:Workflow:ProcessingPollInterval"] = "00:00:01",
+                };
+                foreach (var (key, value) in stateSettings)
+                {
+                    settings[key] = value;
+                }
+
+                using var host = CliHost.Build(config, settings);
+                var jobs = await host.JobsForAsync(instructions, cancellationToken);
+                var account = await accountStart;
+                handedOver = true;
+                await using var engine = await host.OpenEngineAsync(runJobs: true, cancellationToken, account);
+                return await RunJobsAsync(engine, jobs, restart: true, json, output, errors, (job, result) => VerifyAsync(world, job, result, cancellationToken), cancellationToken);
+            }
+            finally
+            {
+                if (!handedOver)
+                {
+                    await DisposeOpenedAsync(accountStart);
+                }
+            }
         }
         finally
         {
             state.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Stops a state account that was opened but never handed to an engine; one that failed to open needs nothing.</summary>
+    private static async Task DisposeOpenedAsync(Task<StateAccount> opening)
+    {
+        try
+        {
+            await (await opening).DisposeAsync();
+        }
+        catch (Exception) when (!opening.IsCompletedSuccessfully)
+        {
         }
     }
 
@@ -157,9 +220,10 @@ public static class UploaderCli
         {
             using var host = CliHost.Build(parse.GetValue(config));
             var id = parse.GetValue(jobId)!;
-            var job = host.Runner.FindJob(id)
-                ?? throw new IntakeException(id, [$"no job with this id was started from {host.State.Root}"]);
-            return await RunJobsAsync(host, [job], parse.GetValue(json), output, errors, null, cancellationToken);
+            await using var engine = await host.OpenEngineAsync(runJobs: true, cancellationToken);
+            var job = (await engine.GetAsync(id))?.Job
+                ?? throw new IntakeException(id, [$"no job with this id was started from {host.StateDirectory}"]);
+            return await RunJobsAsync(engine, [job], restart: false, parse.GetValue(json), output, errors, null, cancellationToken);
         });
         return command;
     }
@@ -168,17 +232,18 @@ public static class UploaderCli
     {
         var jobId = new Argument<string?>("job-id") { Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("status", "Show a job's phase and progress (the latest job without an id).") { jobId };
-        command.SetAction(async (parse, _) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = CliHost.Build(parse.GetValue(config));
+            await using var engine = await host.OpenEngineAsync(runJobs: false, cancellationToken);
             var id = parse.GetValue(jobId);
-            var record = id is null ? host.State.AllStatuses().LastOrDefault() : host.State.LoadStatus(id);
-            if (record is null)
+            var state = id is null ? (await engine.ListAsync(cancellationToken)).LastOrDefault() : await engine.GetAsync(id);
+            if (state is null)
             {
                 throw new IntakeException(id ?? "status", [id is null ? "no jobs have run here yet" : "no job with this id has run here"]);
             }
 
-            await output.WriteLineAsync(parse.GetValue(json) ? Json(record) : Describe(record));
+            await output.WriteLineAsync(parse.GetValue(json) ? Json(JobRecord.Of(state)) : Describe(JobRecord.Of(state)));
             return Done;
         });
         return command;
@@ -187,10 +252,11 @@ public static class UploaderCli
     private static Command JobsCommand(Option<FileInfo?> config, Option<bool> json, TextWriter output)
     {
         var command = new Command("jobs", "List the jobs run from this machine.");
-        command.SetAction(async (parse, _) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = CliHost.Build(parse.GetValue(config));
-            var records = host.State.AllStatuses().ToList();
+            await using var engine = await host.OpenEngineAsync(runJobs: false, cancellationToken);
+            var records = (await engine.ListAsync(cancellationToken)).Select(JobRecord.Of).ToList();
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(records, WorkflowJson.Options));
@@ -208,9 +274,46 @@ public static class UploaderCli
         return command;
     }
 
+    private static Command CancelCommand(Option<FileInfo?> config, Option<bool> json, TextWriter output)
+    {
+        var jobId = new Argument<string>("job-id");
+        var command = new Command("cancel", "Cancel a job: stop it, remove the vendor's half-done upload, move a staging source to failed/.") { jobId };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = CliHost.Build(parse.GetValue(config));
+            var id = parse.GetValue(jobId)!;
+            await using var engine = await host.OpenEngineAsync(runJobs: false, cancellationToken);
+            var state = await engine.GetAsync(id) ?? throw new IntakeException(id, ["no job with this id has run here"]);
+            if (state.IsFinished)
+            {
+                throw new IntakeException(id, [$"the job has already ended ({state.Result?.Outcome ?? state.RuntimeStatus})"]);
+            }
+
+            if (engine.OwnsState)
+            {
+                // No other process runs the job: this one's worker takes the termination (and obeys the cancel mark).
+                await engine.StartWorkerAsync(host.Services);
+            }
+
+            await engine.TerminateAsync(id, "Cancelled from the command line.", cancellationToken);
+            var archived = await host.Services.GetRequiredService<Activities.JobCancellation>()
+                .CancelAsync(state.Job!, "Cancelled from the command line.", cancellationToken);
+            await output.WriteLineAsync(parse.GetValue(json)
+                ? JsonSerializer.Serialize(new { jobId = id, cancelled = true, archivedTo = archived.Destination }, WorkflowJson.Options)
+                : $"{id}: cancelled; source {archived.Destination ?? "left in place"}");
+            return Done;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Runs each job on the engine and waits for it, showing progress. A job the engine already has is picked up where
+    /// it is; one that ended is reported, except that with <paramref name="restart"/> one that did not succeed starts over.
+    /// </summary>
     private static async Task<int> RunJobsAsync(
-        CliHost host,
+        JobEngine engine,
         IReadOnlyList<UploadJob> jobs,
+        bool restart,
         bool json,
         TextWriter output,
         TextWriter errors,
@@ -221,21 +324,28 @@ public static class UploaderCli
         var results = new List<UploadResult>();
         foreach (var job in jobs)
         {
-            var result = await view.ShowAsync(job.JobId, progress => host.Runner.RunAsync(
-                job,
-                status =>
-                {
-                    host.State.SaveStatus(job.JobId, new JobRecord(job.JobId, job.Vendor, job.Source.ToString(), status, null, DateTimeOffset.UtcNow));
-                    progress(status);
-                },
-                cancellationToken));
+            var known = await engine.GetAsync(job.JobId);
+            if (known is null || (restart && known.IsFinished && known.Result?.Outcome != UploadOutcome.Completed))
+            {
+                await engine.StartAsync(job);
+            }
+
+            UploadResult result;
+            try
+            {
+                result = await view.ShowAsync(job.JobId, async progress => ResultOf(job, await engine.WaitAsync(job.JobId, progress, cancellationToken)));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await errors.WriteLineAsync($"Stopped. 'uploader resume {job.JobId}' continues the job where it is.");
+                return Stopped;
+            }
+
             if (afterJob is not null)
             {
                 result = await afterJob(job, result);
             }
 
-            var last = host.State.LoadStatus(job.JobId)?.Status ?? new UploadStatus { Phase = result.Outcome };
-            host.State.SaveStatus(job.JobId, new JobRecord(job.JobId, job.Vendor, job.Source.ToString(), last, result, DateTimeOffset.UtcNow));
             results.Add(result);
             if (!json)
             {
@@ -252,6 +362,15 @@ public static class UploaderCli
 
         return results.All(r => r.Outcome == UploadOutcome.Completed) ? Done : JobFailed;
     }
+
+    /// <summary>The job's result; an orchestration that ended without one (terminated, or failed outright) as a failed result.</summary>
+    private static UploadResult ResultOf(UploadJob job, JobState state) =>
+        state.Result ?? new UploadResult(
+            job.JobId, job.Vendor, UploadOutcome.Failed, state.Status?.VendorAssetId, state.Status?.BytesTotal ?? 0, null, null, null,
+            new FailureReport(
+                state.RuntimeStatus == "Terminated" ? Activities.JobCancellation.Step : state.Status?.Phase ?? "Run",
+                state.Failure ?? $"the job ended {state.RuntimeStatus}",
+                Permanent: true));
 
     private static Dictionary<string, string>? ParseMetadata(string[] pairs)
     {
@@ -278,81 +397,14 @@ public static class UploaderCli
     private static string Json(object value) => JsonSerializer.Serialize(value, WorkflowJson.Options);
 
     private static string Describe(JobRecord record) =>
-        $"{record.JobId}  {record.Vendor}  {record.Result?.Outcome ?? record.Status.Phase}  {record.Status.BytesDone}/{record.Status.BytesTotal} bytes  " +
-        $"{record.Status.PartsDone}/{record.Status.PartsTotal} parts  {record.Source}" +
-        (record.Status.LastError is { } error ? $"  last error: {error}" : string.Empty);
+        $"{record.JobId}  {record.Vendor}  {record.Result?.Outcome ?? record.Status?.Phase ?? record.RuntimeStatus}  " +
+        $"{record.Status?.BytesDone ?? 0}/{record.Status?.BytesTotal ?? 0} bytes  {record.Status?.PartsDone ?? 0}/{record.Status?.PartsTotal ?? 0} parts  {record.Source}" +
+        ((record.Status?.LastError ?? record.Failure) is { } error ? $"  last error: {error}" : string.Empty);
 }
 
-/// <summary>Configuration, services and local state for one CLI invocation.</summary>
-internal sealed class CliHost : IDisposable
+/// <summary>What `uploader status` and `uploader jobs` show of a job.</summary>
+internal sealed record JobRecord(string JobId, string? Vendor, string? Source, string RuntimeStatus, UploadStatus? Status, UploadResult? Result, string? Failure, DateTimeOffset UpdatedAt)
 {
-    private readonly ServiceProvider _services;
-
-    private CliHost(IConfiguration configuration, ServiceProvider services, CliState state)
-    {
-        Configuration = configuration;
-        _services = services;
-        State = state;
-        Vendors = UploaderServices.ConfiguredVendors(configuration);
-        Settings = services.GetRequiredService<IOptions<WorkflowSettings>>().Value;
-        Runner = new InProcessRunner(services, ActivityCatalog.Registrations, state.Journals, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>());
-    }
-
-    public IConfiguration Configuration { get; }
-
-    public CliState State { get; }
-
-    public IReadOnlyCollection<string> Vendors { get; }
-
-    public WorkflowSettings Settings { get; }
-
-    public InProcessRunner Runner { get; }
-
-    /// <summary>Settings: ./uploader.json or --config, then environment variables named as the Functions app settings (Uploader__...).</summary>
-    public static CliHost Build(FileInfo? configFile, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
-    {
-        var builder = new ConfigurationBuilder();
-        if (configFile is not null)
-        {
-            if (!configFile.Exists)
-            {
-                throw new InvalidDataException($"--config {configFile.FullName}: the file does not exist");
-            }
-
-            builder.AddJsonFile(configFile.FullName, optional: false);
-        }
-        else
-        {
-            builder.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "uploader.json"), optional: true);
-        }
-
-        builder.AddEnvironmentVariables();
-        builder.AddInMemoryCollection(overrides ?? []);
-        var configuration = builder.Build();
-
-        var state = new CliState(configuration[$"{UploaderServices.Section}:Cli:StateDirectory"] is { Length: > 0 } dir ? dir : CliState.DefaultRoot());
-        var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning))
-            .AddUploader(configuration);
-        services.Configure<JobStoreOptions>(o => o.Directory ??= state.JobStore);
-        return new CliHost(configuration, services.BuildServiceProvider(), state);
-    }
-
-    public async Task<IReadOnlyList<UploadJob>> JobsForAsync(UploadInstructions instructions, CancellationToken cancellationToken)
-    {
-        if (File.Exists(instructions.Source))
-        {
-            return [UploadIntake.ForLocalFile(instructions.Source, instructions, Vendors, Settings)];
-        }
-
-        var options = _services.GetRequiredService<IOptions<IntakeOptions>>().Value;
-        if (string.IsNullOrWhiteSpace(options.Staging.ConnectionString) && options.Staging.BlobEndpoint is null)
-        {
-            throw new IntakeException(instructions.Source ?? "source", ["no such local file, and no staging account is configured (Uploader:Staging:ConnectionString) to look for it there"]);
-        }
-
-        return await _services.GetRequiredService<UploadIntake>().FromRequestAsync(instructions, cancellationToken);
-    }
-
-    public void Dispose() => _services.Dispose();
+    public static JobRecord Of(JobState state) =>
+        new(state.JobId, state.Job?.Vendor, state.Job?.Source.ToString(), state.RuntimeStatus, state.Status, state.Result, state.Failure, state.UpdatedAt);
 }

@@ -9,7 +9,6 @@ using FunctionsUploader.Vendors.Panopto;
 using FunctionsUploader.Vendors.Picovico;
 using FunctionsUploader.Vendors.Prepr;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -122,23 +121,6 @@ public static class UploaderServices
 public sealed class JobStoreOptions
 {
     public string? Directory { get; set; }
-}
-
-/// <summary>Every activity by name, for the in-process runner the CLI still uses.</summary>
-public static class ActivityCatalog
-{
-    public static IReadOnlyDictionary<string, ActivityRegistration> Registrations { get; } = new[]
-    {
-        ActivityRegistration.For<PrepareActivity, UploadJob, PreparedUpload>(ActivityNames.Prepare),
-        ActivityRegistration.For<CopyBatchActivity, CopyBatchRequest, BatchCopied>(ActivityNames.CopyBatch),
-        ActivityRegistration.For<CommitActivity, UploadJob, Committed>(ActivityNames.Commit),
-        ActivityRegistration.For<SetMetadataActivity, UploadJob, StepOutcome>(ActivityNames.SetMetadata),
-        ActivityRegistration.For<SetCategoriesActivity, UploadJob, StepOutcome>(ActivityNames.SetCategories),
-        ActivityRegistration.For<SetStatusActivity, UploadJob, StepOutcome>(ActivityNames.SetStatus),
-        ActivityRegistration.For<CheckProcessingActivity, UploadJob, ProcessingCheck>(ActivityNames.CheckProcessing),
-        ActivityRegistration.For<CompensateActivity, CompensateRequest, StepOutcome>(ActivityNames.Compensate),
-        ActivityRegistration.For<ArchiveActivity, ArchiveRequest, Archived>(ActivityNames.Archive),
-    }.ToDictionary(e => e.Name);
 }
 
 /// <summary>Refuses unusable workflow settings when the app starts, naming each setting, instead of failing jobs later.</summary>

@@ -6,6 +6,7 @@ using FunctionsUploader.Intake;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Workflow;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsUploader.Activities;
 
@@ -15,8 +16,11 @@ namespace FunctionsUploader.Activities;
 /// read (ETag): nothing is ever lost, and running twice (after a crash) finds the work done.
 /// </summary>
 [DurableTask(ActivityNames.Archive)]
-public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documents, TimeProvider time) : JobActivity<ArchiveRequest, Archived>
+public sealed class ArchiveActivity(IServiceProvider services, JobDocuments documents, TimeProvider time) : JobActivity<ArchiveRequest, Archived>
 {
+    // Resolved only for staging sources, so a CLI run on a local file (nothing to archive) needs no storage account.
+    private StagingAccount Staging => services.GetRequiredService<StagingAccount>();
+
     /// <summary>
     /// Archives the job's source. When other jobs share it (one drop, several vendors), the source stays until all
     /// of them have ended, so none loses its file mid-upload; the last to end moves it, to processed/ only if every
@@ -63,6 +67,7 @@ public sealed class ArchiveActivity(StagingAccount staging, JobDocuments documen
             return new Archived(null); // The CLI never moves a user's own file.
         }
 
+        var staging = Staging;
         var destination = failure is null ? staging.Processed : staging.Failed;
         await BlobErrors.RunAsync("Create Container", destination, () => destination.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         var from = staging.Container(source.Container).GetBlobClient(source.Name);

@@ -1,5 +1,4 @@
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
 using Microsoft.DurableTask;
 
 namespace FunctionsUploader.Activities;
@@ -8,7 +7,7 @@ namespace FunctionsUploader.Activities;
 /// A step of the upload workflow as a Durable activity. Failures that retrying cannot fix leave it as
 /// <see cref="PermanentFailureException"/> (see <see cref="PermanentFailures"/>), so every host retries the same.
 /// </summary>
-public abstract class JobActivity<TInput, TOutput> : TaskActivity<TInput, TOutput>, IActivity<TInput, TOutput>
+public abstract class JobActivity<TInput, TOutput> : TaskActivity<TInput, TOutput>
     where TInput : class
 {
     /// <summary>Durable's entry point. Durable Task gives activities no cancellation; the Functions app passes its own.</summary>

@@ -16,21 +16,29 @@ public sealed class EmulatorProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly OutputTail _output;
+    private readonly string _scheme;
 
-    private EmulatorProcess(string name, int port, bool https, Process process, OutputTail output)
+    private EmulatorProcess(string name, IReadOnlyList<int> ports, bool https, Process process, OutputTail output)
     {
         Name = name;
-        Port = port;
-        BaseUri = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{port}/");
+        Ports = ports;
+        _scheme = https ? "https" : "http";
         _process = process;
         _output = output;
     }
 
     public string Name { get; }
 
-    public int Port { get; }
+    /// <summary>The first (or only) port the emulator serves.</summary>
+    public int Port => Ports[0];
 
-    public Uri BaseUri { get; }
+    /// <summary>Every port it serves, in the order its arguments were given them (Azurite: blob, queue, table).</summary>
+    public IReadOnlyList<int> Ports { get; }
+
+    public Uri BaseUri => UriOf(Port);
+
+    /// <summary>The launcher's process id: it exits only after the emulator has.</summary>
+    public int ProcessId => _process.Id;
 
     /// <summary>What the emulator printed last: for error messages when something goes wrong.</summary>
     public string RecentOutput => _output.Text;
@@ -41,24 +49,41 @@ public sealed class EmulatorProcess : IAsyncDisposable
     /// the chosen one was taken meanwhile. Fails with the emulator's own output when it cannot start.
     /// <paramref name="https"/> says the emulator serves TLS (its readiness probe then accepts any certificate).
     /// </summary>
-    public static async Task<EmulatorProcess> StartAsync(
+    public static Task<EmulatorProcess> StartAsync(
         EmulatorInstallation installation,
         string packageName,
         string binName,
         Func<int, IEnumerable<string>> arguments,
         bool https = false,
         CancellationToken cancellationToken = default,
+        string? dataDirectory = null) =>
+        StartAsync(installation, packageName, binName, 1, ports => arguments(ports[0]), https, cancellationToken, dataDirectory);
+
+    /// <summary>
+    /// As above, for an emulator that serves <paramref name="portCount"/> ports (Azurite's blob, queue and table): it
+    /// is ready when every one of them answers HTTP.
+    /// </summary>
+    public static async Task<EmulatorProcess> StartAsync(
+        EmulatorInstallation installation,
+        string packageName,
+        string binName,
+        int portCount,
+        Func<IReadOnlyList<int>, IEnumerable<string>> arguments,
+        bool https = false,
+        CancellationToken cancellationToken = default,
         string? dataDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(installation);
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentOutOfRangeException.ThrowIfLessThan(portCount, 1);
         await installation.EnsureInstalledAsync(cancellationToken);
         var failures = new StringBuilder();
         for (var attempt = 1; attempt <= StartAttempts; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var ports = FreeLoopbackPorts(portCount);
             var output = new OutputTail();
-            var process = StartNode(installation, packageName, binName, arguments(port), output, dataDirectory);
-            var emulator = new EmulatorProcess(binName, port, https, process, output);
+            var process = StartNode(installation, packageName, binName, arguments(ports), output, dataDirectory);
+            var emulator = new EmulatorProcess(binName, ports, https, process, output);
             var failure = await emulator.WaitUntilReadyAsync(cancellationToken);
             if (failure is null)
             {
@@ -66,7 +91,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
             }
 
             await emulator.DisposeAsync();
-            failures.Append(CultureInfo.InvariantCulture, $"attempt {attempt} on port {port}: {failure}\n--- output ---\n{output.Text}\n");
+            failures.Append(CultureInfo.InvariantCulture, $"attempt {attempt} on port {string.Join(", ", ports)}: {failure}\n--- output ---\n{output.Text}\n");
             if (!output.Text.Contains("EADDRINUSE", StringComparison.Ordinal))
             {
                 break;
@@ -111,12 +136,25 @@ public sealed class EmulatorProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>The URL of one of its ports.</summary>
+    public Uri UriOf(int port) => new($"{_scheme}://127.0.0.1:{port}/");
+
     /// <summary>A loopback port nothing listens on right now (another process may still take it before it is used).</summary>
-    public static int FreeLoopbackPort()
+    public static int FreeLoopbackPort() => FreeLoopbackPorts(1)[0];
+
+    private static int[] FreeLoopbackPorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        // All listeners open at once, so the system hands out different ports.
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
     }
 
     private static Process StartNode(EmulatorInstallation installation, string packageName, string binName, IEnumerable<string> arguments, OutputTail output, string? dataDirectory)
@@ -147,7 +185,16 @@ public sealed class EmulatorProcess : IAsyncDisposable
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => output.Append(e.Data);
         process.ErrorDataReceived += (_, e) => output.Append(e.Data);
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            process.Dispose();
+            throw new EmulatorsUnavailableException("node was not found on PATH: install Node.js 20 or later to run the storage emulators.", e);
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -171,8 +218,12 @@ public sealed class EmulatorProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(BaseUri, cancellationToken);
-                return null; // Any HTTP answer means the server is listening.
+                foreach (var port in Ports)
+                {
+                    using var response = await http.GetAsync(UriOf(port), cancellationToken);
+                }
+
+                return null; // Any HTTP answer on every port means the server is listening.
             }
             catch (HttpRequestException)
             {
@@ -184,7 +235,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
             await Task.Delay(100, cancellationToken);
         }
 
-        return $"did not answer HTTP on port {Port} within {ReadyTimeout.TotalSeconds:0} s";
+        return $"did not answer HTTP on port {string.Join(", ", Ports)} within {ReadyTimeout.TotalSeconds:0} s";
     }
 
     /// <summary>Keeps the last lines an emulator printed.</summary>

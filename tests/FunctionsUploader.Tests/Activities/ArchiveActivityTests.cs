@@ -6,6 +6,7 @@ using FunctionsUploader.Jobs;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Workflow;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsUploader.Tests.Activities;
 
@@ -98,7 +99,7 @@ public sealed class ArchiveActivityTests(Emulators emulators) : IClassFixture<Em
         };
         var staging = new StagingAccount(options);
         await staging.Staging.CreateIfNotExistsAsync();
-        return (staging, new ArchiveActivity(staging, new JobDocuments(new BlobJobStore(staging.Jobs)), TimeProvider.System), options);
+        return (staging, new ArchiveActivity(new ServiceCollection().AddSingleton(staging).BuildServiceProvider(), new JobDocuments(new BlobJobStore(staging.Jobs)), TimeProvider.System), options);
     }
 
     private static UploadJob Job(StagingOptions options, string name, string etag) =>

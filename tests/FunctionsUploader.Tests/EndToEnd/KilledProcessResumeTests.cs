@@ -1,15 +1,21 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FunctionsUploader.Cli;
+using FunctionsUploader.Cli.Engine;
 using FunctionsUploader.Simulators;
 using FunctionsUploader.Simulators.Faults;
+using FunctionsUploader.Tests.Cli;
 using FunctionsUploader.Workflow;
-using FunctionsUploader.Workflow.InProcess;
+using Xunit.Abstractions;
 
 namespace FunctionsUploader.Tests.EndToEnd;
 
-/// <summary>A real `uploader` process killed mid-transfer, then `uploader resume`: byte-identical, nothing redone that had finished.</summary>
-public sealed class KilledProcessResumeTests(JobWorld world) : IClassFixture<JobWorld>, IDisposable
+/// <summary>
+/// A real `uploader` process on the Durable Task engine, killed with SIGKILL at three points of a transfer and
+/// resumed each time: the file arrives byte-identical, Prepare ran once, and no more chunks went out twice than
+/// there were kills (the batch in flight each time).
+/// </summary>
+public sealed class KilledProcessResumeTests(JobWorld world, ITestOutputHelper log) : IClassFixture<JobWorld>, IDisposable
 {
     private const int Chunks = 12;
 
@@ -18,89 +24,84 @@ public sealed class KilledProcessResumeTests(JobWorld world) : IClassFixture<Job
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task A_cli_process_killed_mid_transfer_resumes_and_finishes_byte_identically()
+    public async Task A_cli_process_killed_three_times_mid_transfer_resumes_each_time_and_finishes_byte_identically()
     {
-        // Each chunk answer is slowed, so the kill lands while chunks are still going out.
+        // Each chunk answer is slowed, so every kill lands while chunks are still going out.
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Nth = 1, Times = 0, DelayMs = 300 });
         var file = Path.Combine(_folder, "lecture 01.mp4");
         var data = TestData.Bytes(Chunks * JobWorld.PreprChunk, seed: 42);
         await File.WriteAllBytesAsync(file, data);
-        var settings = world.Settings(_folder, new Dictionary<string, string?> { ["Uploader:Workflow:BatchBytes"] = JobWorld.PreprChunk.ToString(CultureInfo.InvariantCulture) });
+        var settings = world.Settings(_folder, new Dictionary<string, string?>
+        {
+            ["Uploader:Workflow:BatchBytes"] = JobWorld.PreprChunk.ToString(CultureInfo.InvariantCulture),
+            ["Uploader:Cli:VisibilityTimeout"] = "00:00:10",
+        });
         var config = Path.Combine(_folder, "uploader.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(settings));
-        var journals = Path.Combine(_folder, "state", "journals");
+        string[] upload = ["upload", file, "--vendor", "prepr", "--json", "--config", config];
 
-        using (var first = StartCli("upload", file, "--vendor", "prepr", "--json", "--config", config))
+        string? jobId = null;
+        var killedAt = new List<int>();
+        foreach (var killAfter in new[] { 2, 5, 8 })
         {
-            await WaitForCopiedBatchesAsync(journals, atLeast: 3, first);
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            using var cli = CliProcess.Start(jobId is null ? upload : ["resume", jobId, "--json", "--config", config]);
+            killedAt.Add(await WaitForAcceptedChunksAsync(killAfter, cli));
+            cli.Kill();
+            var source = new FileInfo(file);
+            jobId ??= JobIds.ForLocalFile(source.FullName, source.Length, source.LastWriteTimeUtc, "prepr");
         }
 
-        var journal = Assert.Single(Directory.GetFiles(journals, "*.jsonl"));
-        var jobId = Path.GetFileNameWithoutExtension(journal);
-        var beforeResume = Journal.Open(journal);
-        Assert.Null(beforeResume.FindKind(JournalEntry.Completed));
-        var copiedBeforeKill = beforeResume.Entries.Count(e => e.Name == ActivityNames.CopyBatch);
-        Assert.InRange(copiedBeforeKill, 3, Chunks - 1);
+        using var last = CliProcess.Start("resume", jobId!, "--json", "--config", config);
+        var (exit, stdout, stderr) = await last.WaitAsync();
 
-        using var output = new StringWriter();
-        using var errors = new StringWriter();
-        var exit = await UploaderCli.RunAsync(["resume", jobId, "--json", "--config", config], output, errors);
-
-        Assert.True(exit == UploaderCli.Done, errors.ToString());
-        var result = JsonSerializer.Deserialize<UploadResult>(output.ToString(), WorkflowJson.Options)!;
+        Assert.True(exit == UploaderCli.Done, $"exit {exit}: {stderr}{stdout}");
+        var result = JsonSerializer.Deserialize<UploadResult>(stdout, WorkflowJson.Options)!;
         Assert.Equal(UploadOutcome.Completed, result.Outcome);
         var asset = await world.Sandbox.InspectAsync("prepr", result.VendorAssetId!);
         Assert.Equal(TestData.Md5Hex(data), asset.Md5);
         Assert.Equal(data.Length, asset.Size);
 
-        // Prepare ran once (one asset), and chunks that had landed were not sent again: at most the one in flight.
-        var requests = (await world.Sandbox.RequestsAsync()).Where(r => r.ResourceId == result.VendorAssetId || r.Operation == "createAsset").ToList();
+        // Prepare ran once (one asset); chunks that had landed were not sent again: at most the one in flight per kill.
+        var requests = await world.Sandbox.RequestsAsync();
         Assert.Single(requests, r => r.Operation == "createAsset");
-        var accepted = requests.Count(r => r.Operation == "transfer" && r.Status is >= 200 and < 300);
-        Assert.Equal(Chunks, accepted);
-        Assert.InRange(requests.Count(r => r.Operation == "transfer"), Chunks, Chunks + 1);
-        Assert.True(await ReplayChecker.VerifyDirectoryAsync(journals) >= 1);
+        var transfers = requests.Where(r => r.Operation == "transfer" && r.ResourceId == result.VendorAssetId).ToList();
+        Assert.Equal(Chunks, transfers.Count(r => r.Status is >= 200 and < 300));
+        Assert.InRange(transfers.Count, Chunks, Chunks + killedAt.Count);
+        Assert.Equal(killedAt.Count, killedAt.Distinct().Count());
         Assert.True(File.Exists(file));
+
+        // The engine replayed the orchestration as it went: more orchestrator executions than the job's activities.
+        var executions = await OrchestratorExecutionsAsync(config, jobId!);
+        log.WriteLine($"killed after {string.Join(", ", killedAt)} accepted chunks; {transfers.Count} chunk requests; {executions} orchestrator executions");
+        Assert.True(executions > Chunks, $"{executions} orchestrator executions");
     }
 
-    private static Process StartCli(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(UploaderCli).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitForCopiedBatchesAsync(string journals, int atLeast, Process process)
+    /// <summary>Waits until the vendor has accepted at least <paramref name="atLeast"/> chunks; returns how many it had.</summary>
+    private async Task<int> WaitForAcceptedChunksAsync(int atLeast, CliProcess cli)
     {
         // A guard against a hung process, not a timing assertion.
         var guard = Stopwatch.StartNew();
-        while (!process.HasExited && guard.Elapsed < TimeSpan.FromMinutes(3))
+        while (!cli.HasExited && guard.Elapsed < TimeSpan.FromMinutes(3))
         {
-            var copied = Directory.Exists(journals)
-                ? Directory.GetFiles(journals, "*.jsonl").Sum(p => Journal.Open(p).Entries.Count(e => e.Name == ActivityNames.CopyBatch))
-                : 0;
-            if (copied >= atLeast)
+            var accepted = (await world.Sandbox.RequestsAsync()).Count(r => r.Operation == "transfer" && r.Status is >= 200 and < 300);
+            if (accepted >= atLeast)
             {
-                return;
+                Assert.True(accepted < Chunks, "the transfer finished before the kill");
+                return accepted;
             }
 
             await Task.Delay(50);
         }
 
-        Assert.Fail(process.HasExited
-            ? $"The CLI exited (code {process.ExitCode}) before {atLeast} batches were copied."
-            : $"The CLI copied fewer than {atLeast} batches in {guard.Elapsed}.");
+        var (exit, stdout, stderr) = await cli.WaitAsync();
+        Assert.Fail($"The CLI did not get to {atLeast} chunks (exit {exit}): {stderr}{stdout}");
+        return 0;
+    }
+
+    private static async Task<int> OrchestratorExecutionsAsync(string config, string jobId)
+    {
+        using var host = CliHost.Build(new FileInfo(config));
+        await using var engine = await host.OpenEngineAsync(runJobs: false, CancellationToken.None);
+        return await engine.CountOrchestratorExecutionsAsync(jobId, CancellationToken.None);
     }
 }

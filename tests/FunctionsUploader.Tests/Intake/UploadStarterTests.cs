@@ -6,6 +6,7 @@ using FunctionsUploader.Jobs;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Tests.Workflow;
 using FunctionsUploader.Workflow;
+using Microsoft.Extensions.DependencyInjection;
 using FunctionsUploader.Functions;
 
 namespace FunctionsUploader.Tests.Intake;
@@ -86,6 +87,6 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
         var staging = new StagingAccount(options.Staging);
         await staging.Staging.CreateIfNotExistsAsync();
         var intake = new UploadIntake(staging.Staging, options, ["mediavalet"], new WorkflowSettings { Retry = WorkflowRetryOptions.Fast() });
-        return (staging, new UploadStarter(intake, new DurableStarter(Engine.Client), new ArchiveActivity(staging, new JobDocuments(new BlobJobStore(staging.Jobs)), TimeProvider.System)), _activities);
+        return (staging, new UploadStarter(intake, new DurableStarter(Engine.Client), new ArchiveActivity(new ServiceCollection().AddSingleton(staging).BuildServiceProvider(), new JobDocuments(new BlobJobStore(staging.Jobs)), TimeProvider.System)), _activities);
     }
 }

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+using FunctionsUploader.Cli;
+
+namespace FunctionsUploader.Tests.Cli;
+
+/// <summary>The `uploader` of this build (or an installed one) as a child process, its output captured.</summary>
+public sealed class CliProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private CliProcess(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>This build's CLI, through `dotnet uploader.dll`.</summary>
+    public static CliProcess Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet");
+        start.ArgumentList.Add(typeof(UploaderCli).Assembly.Location);
+        return new CliProcess(With(start, args));
+    }
+
+    /// <summary>An executable (an installed tool) in <paramref name="workingDirectory"/> with extra environment.</summary>
+    public static CliProcess StartExecutable(string path, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(path) { WorkingDirectory = workingDirectory };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return new CliProcess(With(start, args));
+    }
+
+    /// <summary>SIGKILL: no clean-up of any kind in the process.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    public async Task<(int Exit, string Stdout, string Stderr)> WaitAsync()
+    {
+        await _process.WaitForExitAsync();
+        _process.WaitForExit(); // drains the redirected output
+        lock (_stdout)
+        {
+            return (_process.ExitCode, _stdout.ToString(), _stderr.ToString());
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private static ProcessStartInfo With(ProcessStartInfo start, string[] args)
+    {
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
+    private void Append(StringBuilder to, string? line)
+    {
+        if (line is not null)
+        {
+            lock (_stdout)
+            {
+                to.AppendLine(line);
+            }
+        }
+    }
+}
