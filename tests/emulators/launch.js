@@ -11,8 +11,16 @@ const packageJson = require.resolve(`${packageName}/package.json`, { paths: [__d
 const bin = require(packageJson).bin;
 const script = path.join(path.dirname(packageJson), typeof bin === 'string' ? bin : bin[binName]);
 
-const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' });
-const stop = () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 2000).unref(); };
+// The emulator's output goes through us, not straight to our stdout: when the starting process is killed, that
+// pipe breaks, and an emulator writing its shutdown messages into it would die of EPIPE before it saved its data
+// (Azurite persists every few seconds and on close). We drop what can no longer be delivered instead.
+const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+  to.on('error', () => { /* the reader is gone */ });
+  from.on('data', (chunk) => { if (to.writable) to.write(chunk); });
+}
+// SIGTERM lets Azurite close its servers and save its databases (milliseconds here); SIGKILL only for a hung one.
+const stop = () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 10000).unref(); };
 const dataDir = process.env.FUNCTIONSUPLOADER_DATA_DIR;
 child.on('exit', (code, signal) => {
   if (dataDir) {

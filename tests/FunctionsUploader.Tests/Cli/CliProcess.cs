@@ -48,13 +48,40 @@ public sealed class CliProcess : IDisposable
     /// <summary>SIGKILL: no clean-up of any kind in the process.</summary>
     public void Kill()
     {
+        Append(_stderr, "[test] SIGKILL");
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit();
     }
 
-    public async Task<(int Exit, string Stdout, string Stderr)> WaitAsync()
+    /// <summary>What the process wrote to stderr so far.</summary>
+    public string Stderr
     {
-        await _process.WaitForExitAsync();
+        get
+        {
+            lock (_stdout)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the process to end. After <paramref name="limit"/> (a guard against a hung process, not a timing
+    /// assertion) it is killed, and the result says so in its error text.
+    /// </summary>
+    public async Task<(int Exit, string Stdout, string Stderr)> WaitAsync(TimeSpan? limit = null)
+    {
+        using var guard = new CancellationTokenSource(limit ?? TimeSpan.FromMinutes(10));
+        try
+        {
+            await _process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            Append(_stderr, $"[test] the process was still running after {limit ?? TimeSpan.FromMinutes(10)} and was killed");
+        }
+
         _process.WaitForExit(); // drains the redirected output
         lock (_stdout)
         {

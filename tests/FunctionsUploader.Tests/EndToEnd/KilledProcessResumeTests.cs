@@ -35,6 +35,7 @@ public sealed class KilledProcessResumeTests(JobWorld world, ITestOutputHelper l
         {
             ["Uploader:Workflow:BatchBytes"] = JobWorld.PreprChunk.ToString(CultureInfo.InvariantCulture),
             ["Uploader:Cli:VisibilityTimeout"] = "00:00:10",
+            ["Logging:LogLevel:DurableTask"] = "Information",
         });
         var config = Path.Combine(_folder, "uploader.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(settings));
@@ -47,12 +48,14 @@ public sealed class KilledProcessResumeTests(JobWorld world, ITestOutputHelper l
             using var cli = CliProcess.Start(jobId is null ? upload : ["resume", jobId, "--json", "--config", config]);
             killedAt.Add(await WaitForAcceptedChunksAsync(killAfter, cli));
             cli.Kill();
+            log.WriteLine(cli.Stderr);
             var source = new FileInfo(file);
             jobId ??= JobIds.ForLocalFile(source.FullName, source.Length, source.LastWriteTimeUtc, "prepr");
         }
 
         using var last = CliProcess.Start("resume", jobId!, "--json", "--config", config);
-        var (exit, stdout, stderr) = await last.WaitAsync();
+        var (exit, stdout, stderr) = await last.WaitAsync(TimeSpan.FromMinutes(3));
+        log.WriteLine(stderr);
 
         Assert.True(exit == UploaderCli.Done, $"exit {exit}: {stderr}{stdout}");
         var result = JsonSerializer.Deserialize<UploadResult>(stdout, WorkflowJson.Options)!;
