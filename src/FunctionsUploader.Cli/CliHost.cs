@@ -1,3 +1,4 @@
+using FunctionsUploader.Activities;
 using FunctionsUploader.Cli.Engine;
 using FunctionsUploader.Intake;
 using FunctionsUploader.Workflow;
@@ -86,7 +87,7 @@ internal sealed class CliHost : IDisposable
     public async Task<JobEngine> OpenEngineAsync(bool runJobs, CancellationToken cancellationToken, StateAccount? account = null)
     {
         account ??= await OpenStateAsync(runJobs, cancellationToken);
-        var engine = await JobEngine.OpenAsync(account, Options, _services.GetRequiredService<ILoggerFactory>());
+        var engine = await JobEngine.OpenAsync(account, Options, _services.GetRequiredService<ILoggerFactory>(), _services.GetRequiredService<LiveProgress>());
         if (runJobs)
         {
             try

@@ -6,6 +6,7 @@ using FunctionsUploader.Simulators.Emulators;
 using FunctionsUploader.Simulators.Sandbox;
 using FunctionsUploader.Simulators.Tenants;
 using FunctionsUploader.Workflow;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -243,7 +244,7 @@ public static class UploaderCli
                 throw new IntakeException(id ?? "status", [id is null ? "no jobs have run here yet" : "no job with this id has run here"]);
             }
 
-            await output.WriteLineAsync(parse.GetValue(json) ? Json(JobRecord.Of(state)) : Describe(JobRecord.Of(state)));
+            await output.WriteLineAsync(parse.GetValue(json) ? Json(JobRecord.Of(state)) : JobRecord.Of(state).Describe());
             return Done;
         });
         return command;
@@ -251,12 +252,39 @@ public static class UploaderCli
 
     private static Command JobsCommand(Option<FileInfo?> config, Option<bool> json, TextWriter output)
     {
-        var command = new Command("jobs", "List the jobs run from this machine.");
+        var statuses = new Option<string?>("--runtime-status") { Description = "Only jobs in these states (comma-separated: Running, Completed, Failed, Terminated, Pending, ...)." };
+        var vendor = new Option<string?>("--vendor") { Description = "Only jobs for this vendor." };
+        var since = new Option<string?>("--created-since") { Description = "Only jobs created at or after this time (ISO 8601, e.g. 2026-12-01T08:00:00Z)." };
+        var watch = new Option<bool>("--watch") { Description = "Keep showing the running jobs with their live progress until Ctrl+C." };
+        var command = new Command("jobs", "List the jobs run from this machine, oldest first.") { statuses, vendor, since, watch };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var parameters = new Dictionary<string, string>
+            {
+                ["runtimeStatus"] = parse.GetValue(statuses) ?? string.Empty,
+                ["vendor"] = parse.GetValue(vendor) ?? string.Empty,
+                ["createdSince"] = parse.GetValue(since) ?? string.Empty,
+            };
+            var query = JobListQuery.Parse(parameters, name => name == "runtimeStatus" ? "--runtime-status" : "--created-since")!;
+            if (query.Problem is { } problem)
+            {
+                throw new IntakeException("jobs", [problem]);
+            }
+
             using var host = CliHost.Build(parse.GetValue(config));
+            async Task<List<JobRecord>> ListAsync(JobEngine engine) =>
+                [.. (await engine.ListAsync(cancellationToken))
+                    .Where(j => query.Matches(Enum.Parse<OrchestrationRuntimeStatus>(j.RuntimeStatus), j.Job?.Vendor, j.CreatedAt))
+                    .Select(JobRecord.Of)];
+
+            if (parse.GetValue(watch))
+            {
+                await JobsView.WatchAsync(output, host, ListAsync, cancellationToken);
+                return Done;
+            }
+
             await using var engine = await host.OpenEngineAsync(runJobs: false, cancellationToken);
-            var records = (await engine.ListAsync(cancellationToken)).Select(JobRecord.Of).ToList();
+            var records = await ListAsync(engine);
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(records, WorkflowJson.Options));
@@ -265,7 +293,7 @@ public static class UploaderCli
             {
                 foreach (var record in records)
                 {
-                    await output.WriteLineAsync(Describe(record));
+                    await output.WriteLineAsync(record.Describe());
                 }
             }
 
@@ -395,11 +423,6 @@ public static class UploaderCli
     }
 
     private static string Json(object value) => JsonSerializer.Serialize(value, WorkflowJson.Options);
-
-    private static string Describe(JobRecord record) =>
-        $"{record.JobId}  {record.Vendor}  {record.Result?.Outcome ?? record.Status?.Phase ?? record.RuntimeStatus}  " +
-        $"{record.Status?.BytesDone ?? 0}/{record.Status?.BytesTotal ?? 0} bytes  {record.Status?.PartsDone ?? 0}/{record.Status?.PartsTotal ?? 0} parts  {record.Source}" +
-        ((record.Status?.LastError ?? record.Failure) is { } error ? $"  last error: {error}" : string.Empty);
 }
 
 /// <summary>What `uploader status` and `uploader jobs` show of a job.</summary>
@@ -407,4 +430,16 @@ internal sealed record JobRecord(string JobId, string? Vendor, string? Source, s
 {
     public static JobRecord Of(JobState state) =>
         new(state.JobId, state.Job?.Vendor, state.Job?.Source.ToString(), state.RuntimeStatus, state.Status, state.Result, state.Failure, state.UpdatedAt);
+
+    /// <summary>Whether the job still runs (its orchestration has not ended).</summary>
+    public bool IsRunning => RuntimeStatus is "Running" or "Pending" or "Suspended";
+
+    /// <summary>One line: id, vendor, phase or outcome, progress (with rate and time left while bytes move), source, last error.</summary>
+    public string Describe() =>
+        $"{JobId}  {Vendor}  {Result?.Outcome ?? Status?.Phase ?? RuntimeStatus}  " +
+        $"{Status?.BytesDone ?? 0}/{Status?.BytesTotal ?? 0} bytes  {Status?.PartsDone ?? 0}/{Status?.PartsTotal ?? 0} parts  " +
+        (Status is { BytesPerSecond: { } rate } ? $"{rate / (1024.0 * 1024):0.0} MiB/s  " : string.Empty) +
+        (Status is { EtaSeconds: { } eta } ? $"{TimeSpan.FromSeconds(eta):c} left  " : string.Empty) +
+        Source +
+        ((Status?.LastError ?? Failure) is { } error ? $"  last error: {error}" : string.Empty);
 }

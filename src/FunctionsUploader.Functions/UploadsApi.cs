@@ -68,7 +68,7 @@ public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, Job
             var jobs = page.Values
                 .Where(i => i.Name == OrchestrationNames.Upload)
                 .Select(i => (Instance: i, Job: i.ReadInputAs<UploadJob>()))
-                .Where(j => query.Vendor is null || string.Equals(j.Job?.Vendor, query.Vendor, StringComparison.OrdinalIgnoreCase))
+                .Where(j => query.Matches(j.Instance.RuntimeStatus, j.Job?.Vendor, j.Instance.CreatedAt))
                 .OrderByDescending(j => j.Instance.CreatedAt)
                 .Select(j => new
                 {

@@ -15,12 +15,25 @@ const script = path.join(path.dirname(packageJson), typeof bin === 'string' ? bi
 // pipe breaks, and an emulator writing its shutdown messages into it would die of EPIPE before it saved its data
 // (Azurite persists every few seconds and on close). We drop what can no longer be delivered instead.
 const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+// Azurite prints "... is closing..." and "... successfully closed" for each service it stops: once every service
+// has closed, its data is saved, and only sockets that our own (still running) starter keeps open hold it up.
+let stopping = false;
+let closing = 0;
 for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
   to.on('error', () => { /* the reader is gone */ });
-  from.on('data', (chunk) => { if (to.writable) to.write(chunk); });
+  from.on('data', (chunk) => {
+    if (to.writable) to.write(chunk);
+    const text = chunk.toString();
+    closing += (text.match(/is closing\.\.\./g) || []).length - (text.match(/successfully closed/g) || []).length;
+    if (stopping && closing === 0 && /successfully closed/.test(text)) child.kill('SIGKILL');
+  });
 }
 // SIGTERM lets Azurite close its servers and save its databases (milliseconds here); SIGKILL only for a hung one.
-const stop = () => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 10000).unref(); };
+const stop = () => {
+  stopping = true;
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 10000).unref();
+};
 const dataDir = process.env.FUNCTIONSUPLOADER_DATA_DIR;
 child.on('exit', (code, signal) => {
   if (dataDir) {

@@ -1,6 +1,7 @@
 using DurableTask.AzureStorage;
 using DurableTask.AzureStorage.Tracking;
 using DurableTask.Core;
+using FunctionsUploader.Activities;
 using FunctionsUploader.Workflow;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
@@ -23,14 +24,16 @@ internal sealed class JobEngine : IAsyncDisposable
     private readonly TaskHubClient _client;
     private readonly DurableTaskWorkerOptions _workerOptions;
     private readonly ILoggerFactory _loggers;
+    private readonly LiveProgress _live;
     private TaskHubWorker? _worker;
 
-    private JobEngine(StateAccount account, AzureStorageOrchestrationService service, DurableTaskWorkerOptions workerOptions, ILoggerFactory loggers)
+    private JobEngine(StateAccount account, AzureStorageOrchestrationService service, DurableTaskWorkerOptions workerOptions, ILoggerFactory loggers, LiveProgress live)
     {
         _account = account;
         _service = service;
         _workerOptions = workerOptions;
         _loggers = loggers;
+        _live = live;
         _client = new TaskHubClient(service, new ShimDataConverter(workerOptions.DataConverter), loggers);
     }
 
@@ -38,7 +41,8 @@ internal sealed class JobEngine : IAsyncDisposable
     public bool OwnsState => _account.OwnsState;
 
     /// <summary>Connects to the task hub in <paramref name="account"/>, creating its queues and tables when missing. Takes over the account.</summary>
-    public static async Task<JobEngine> OpenAsync(StateAccount account, CliOptions options, ILoggerFactory loggers)
+    /// <param name="live">Merges what running copy batches report into a job's status (see <see cref="LiveProgress"/>).</param>
+    public static async Task<JobEngine> OpenAsync(StateAccount account, CliOptions options, ILoggerFactory loggers, LiveProgress live)
     {
         try
         {
@@ -55,7 +59,7 @@ internal sealed class JobEngine : IAsyncDisposable
                 LoggerFactory = loggers,
             });
             await service.CreateIfNotExistsAsync();
-            return new JobEngine(account, service, new DurableTaskWorkerOptions(), loggers);
+            return new JobEngine(account, service, new DurableTaskWorkerOptions(), loggers, live);
         }
         catch (Exception e) when (e is Azure.RequestFailedException or FormatException or ArgumentException)
         {
@@ -87,17 +91,20 @@ internal sealed class JobEngine : IAsyncDisposable
         return _client.CreateOrchestrationInstanceAsync(OrchestrationNames.Upload, string.Empty, job.JobId, job);
     }
 
-    /// <summary>The job with this id, or null when no such job was started in this task hub.</summary>
+    /// <summary>The job with this id, with its live progress, or null when no such job was started in this task hub.</summary>
     public async Task<JobState?> GetAsync(string jobId)
     {
         var state = await _client.GetOrchestrationStateAsync(jobId);
-        return state is { Name: OrchestrationNames.Upload } ? Read(state) : null;
+        return state is { Name: OrchestrationNames.Upload } ? await WithLiveProgressAsync(Read(state), CancellationToken.None) : null;
     }
 
-    /// <summary>Every job of the task hub (not their transfer slices), oldest first.</summary>
-    public async Task<IReadOnlyList<JobState>> ListAsync(CancellationToken cancellationToken) =>
-        [.. (await QueryAsync(new OrchestrationInstanceStatusQueryCondition(), cancellationToken))
-            .Where(s => s.Name == OrchestrationNames.Upload).Select(Read).OrderBy(j => j.CreatedAt)];
+    /// <summary>Every job of the task hub (not their transfer slices), oldest first, the running ones with their live progress.</summary>
+    public async Task<IReadOnlyList<JobState>> ListAsync(CancellationToken cancellationToken)
+    {
+        var jobs = (await QueryAsync(new OrchestrationInstanceStatusQueryCondition(), cancellationToken))
+            .Where(s => s.Name == OrchestrationNames.Upload).Select(Read).OrderBy(j => j.CreatedAt);
+        return await Task.WhenAll(jobs.Select(j => WithLiveProgressAsync(j, cancellationToken)));
+    }
 
     /// <summary>Watches the job until it ends, handing every status it sets to <paramref name="progress"/>.</summary>
     public async Task<JobState> WaitAsync(string jobId, Action<UploadStatus> progress, CancellationToken cancellationToken)
@@ -184,6 +191,26 @@ internal sealed class JobEngine : IAsyncDisposable
         }
         while (!string.IsNullOrEmpty(continuation));
         return states;
+    }
+
+    /// <summary>
+    /// A running job's custom status counts finished batches only: add what its running batches (of the transfer slice
+    /// it names, if any) have reported to the job store, as the Functions app's status function does.
+    /// </summary>
+    private async Task<JobState> WithLiveProgressAsync(JobState job, CancellationToken cancellationToken)
+    {
+        if (job.IsFinished || job.Status is not { Phase: UploadPhase.Transferring } status)
+        {
+            return job;
+        }
+
+        UploadStatus? slice = null;
+        if (status.TransferSlice is { } sliceId && await _client.GetOrchestrationStateAsync(sliceId) is { Status: { Length: > 0 } sliceStatus })
+        {
+            slice = _workerOptions.DataConverter.Deserialize<UploadStatus>(sliceStatus);
+        }
+
+        return job with { Status = await _live.MergeAsync(job.JobId, status, slice, cancellationToken) };
     }
 
     private static int CountOccurrences(string text, string value)

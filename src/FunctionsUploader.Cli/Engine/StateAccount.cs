@@ -7,7 +7,7 @@ namespace FunctionsUploader.Cli.Engine;
 /// The storage account that holds the engine's state: the configured one, or a local Azurite over the state folder.
 /// One process at a time owns the local Azurite (a lock file says which); another process that only reads or
 /// cancels uses the owner's Azurite through the endpoints it published, and never starts a second one over the
-/// same folder.
+/// same folder. An owner that only reads holds the folder for a moment: a process that runs jobs waits for it.
 /// </summary>
 internal sealed class StateAccount : IAsyncDisposable
 {
@@ -44,27 +44,23 @@ internal sealed class StateAccount : IAsyncDisposable
 
         var lockPath = Path.Combine(stateDirectory, "azurite.lock");
         var endpointsFile = Path.Combine(stateDirectory, "azurite.json");
-        FileStream? ownerLock = null;
-        try
-        {
-            ownerLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            // Another uploader process owns the local Azurite.
-        }
-
+        var ownerLock = TryLock(lockPath);
         if (ownerLock is null)
         {
             var owner = await ReadOwnerAsync(endpointsFile, cancellationToken);
-            if (exclusive)
+            if (!exclusive)
+            {
+                return new StateAccount(AzuriteAccount.ConnectionStringFor(owner.BlobPort, owner.QueuePort, owner.TablePort), ownsState: false, null, null, null);
+            }
+
+            // A process that only reads (status, jobs) started the emulator and lets it go in a moment: wait for that.
+            ownerLock = owner.RunsJobs ? null : await WaitForLockAsync(lockPath, cancellationToken);
+            if (ownerLock is null)
             {
                 throw new SetupException(
                     $"another uploader process (pid {owner.ProcessId}) is running jobs from {stateDirectory}; " +
                     $"wait for it to end, or give this one another folder ({CliOptions.Section}:StateDirectory).");
             }
-
-            return new StateAccount(AzuriteAccount.ConnectionStringFor(owner.BlobPort, owner.QueuePort, owner.TablePort), ownsState: false, null, null, null);
         }
 
         try
@@ -72,7 +68,7 @@ internal sealed class StateAccount : IAsyncDisposable
             await WaitForPreviousOwnerAsync(endpointsFile, cancellationToken);
             var azurite = await AzuriteAccount.StartAsync(EmulatorInstallation.Locate(), Path.Combine(stateDirectory, "azurite"), cancellationToken);
             var ports = azurite.Process.Ports;
-            var published = new AzuriteOwner(Environment.ProcessId, azurite.Process.ProcessId, ports[0], ports[1], ports[2]);
+            var published = new AzuriteOwner(Environment.ProcessId, azurite.Process.ProcessId, ports[0], ports[1], ports[2], RunsJobs: exclusive);
             await File.WriteAllTextAsync(endpointsFile, JsonSerializer.Serialize(published), cancellationToken);
             return new StateAccount(azurite.ConnectionString, ownsState: true, azurite, ownerLock, endpointsFile);
         }
@@ -167,5 +163,34 @@ internal sealed class StateAccount : IAsyncDisposable
         }
     }
 
-    private sealed record AzuriteOwner(int ProcessId, int LauncherProcessId, int BlobPort, int QueuePort, int TablePort);
+    /// <summary>The lock on the state folder, or null when another process holds it.</summary>
+    private static FileStream? TryLock(string lockPath)
+    {
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<FileStream?> WaitForLockAsync(string lockPath, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < OwnerStartWait)
+        {
+            await Task.Delay(250, cancellationToken);
+            if (TryLock(lockPath) is { } taken)
+            {
+                return taken;
+            }
+        }
+
+        return null;
+    }
+
+    /// <param name="RunsJobs">The owner runs the engine's worker; otherwise it only reads and lets the folder go soon.</param>
+    private sealed record AzuriteOwner(int ProcessId, int LauncherProcessId, int BlobPort, int QueuePort, int TablePort, bool RunsJobs);
 }

@@ -15,9 +15,11 @@ public sealed record JobListQuery(IReadOnlyList<OrchestrationRuntimeStatus>? Sta
     public string? Problem { get; init; }
 
     /// <summary>The query; null when it names a parameter this list does not know.</summary>
-    public static JobListQuery? Parse(IReadOnlyDictionary<string, string> parameters)
+    /// <param name="label">How a problem names a parameter to the caller (the CLI names its options); the parameter's own name by default.</param>
+    public static JobListQuery? Parse(IReadOnlyDictionary<string, string> parameters, Func<string, string>? label = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        label ??= name => name;
         if (parameters.Keys.Any(k => !Known.Contains(k, StringComparer.OrdinalIgnoreCase)))
         {
             return null;
@@ -33,7 +35,7 @@ public sealed record JobListQuery(IReadOnlyList<OrchestrationRuntimeStatus>? Sta
             {
                 if (!Enum.TryParse<OrchestrationRuntimeStatus>(status, ignoreCase: true, out var value) || int.TryParse(status, out _))
                 {
-                    return query with { Problem = $"runtimeStatus: '{status}' is not one of {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}." };
+                    return query with { Problem = $"{label("runtimeStatus")}: '{status}' is not one of {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}." };
                 }
 
                 parsed.Add(value);
@@ -46,7 +48,7 @@ public sealed record JobListQuery(IReadOnlyList<OrchestrationRuntimeStatus>? Sta
         {
             if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var from))
             {
-                return query with { Problem = $"createdSince: '{since}' is not a date and time (ISO 8601, e.g. 2026-12-01T08:00:00Z)." };
+                return query with { Problem = $"{label("createdSince")}: '{since}' is not a date and time (ISO 8601, e.g. 2026-12-01T08:00:00Z)." };
             }
 
             query = query with { CreatedSince = from };
@@ -56,7 +58,7 @@ public sealed record JobListQuery(IReadOnlyList<OrchestrationRuntimeStatus>? Sta
         {
             if (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var pageSize) || pageSize is < 1 or > MaxPageSize)
             {
-                return query with { Problem = $"pageSize: '{size}' is not a whole number from 1 to {MaxPageSize}." };
+                return query with { Problem = $"{label("pageSize")}: '{size}' is not a whole number from 1 to {MaxPageSize}." };
             }
 
             query = query with { PageSize = pageSize };
@@ -64,4 +66,10 @@ public sealed record JobListQuery(IReadOnlyList<OrchestrationRuntimeStatus>? Sta
 
         return query;
     }
+
+    /// <summary>Whether a job with this runtime status, vendor and creation time passes the filters (paging aside).</summary>
+    public bool Matches(OrchestrationRuntimeStatus status, string? vendor, DateTimeOffset createdAt) =>
+        (Statuses is null || Statuses.Contains(status))
+        && (Vendor is null || string.Equals(Vendor, vendor, StringComparison.OrdinalIgnoreCase))
+        && (CreatedSince is null || createdAt >= CreatedSince);
 }

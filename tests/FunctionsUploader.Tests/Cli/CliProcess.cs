@@ -33,6 +33,23 @@ public sealed class CliProcess : IDisposable
         return new CliProcess(With(start, args));
     }
 
+    /// <summary>
+    /// This build's CLI on a pseudo-terminal (util-linux `script`), 120 columns wide, so it draws what a user sees;
+    /// the captured output is the terminal's byte stream, escape sequences included.
+    /// </summary>
+    public static CliProcess StartOnTerminal(params string[] args)
+    {
+        var command = string.Join(' ', new[] { "dotnet", typeof(UploaderCli).Assembly.Location }.Concat(args).Select(Quote));
+        var start = new ProcessStartInfo("script");
+        start.Environment["TERM"] = "xterm-256color";
+        foreach (var arg in new[] { "--quiet", "--return", "--command", $"stty cols 120 rows 40; exec {command}", "/dev/null" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new CliProcess(start);
+    }
+
     /// <summary>An executable (an installed tool) in <paramref name="workingDirectory"/> with extra environment.</summary>
     public static CliProcess StartExecutable(string path, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
@@ -98,6 +115,8 @@ public sealed class CliProcess : IDisposable
 
         _process.Dispose();
     }
+
+    private static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static ProcessStartInfo With(ProcessStartInfo start, string[] args)
     {
