@@ -22,7 +22,7 @@ internal static class JobsView
             {
                 engine ??= await host.OpenEngineAsync(runJobs: false, cancellationToken);
                 var jobs = await read(engine);
-                if (engine.OwnsState)
+                if (engine.HoldsFolder)
                 {
                     await engine.DisposeAsync();
                     engine = null;

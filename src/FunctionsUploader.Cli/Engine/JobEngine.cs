@@ -40,6 +40,9 @@ internal sealed class JobEngine : IAsyncDisposable
     /// <summary>This process may run the worker (see <see cref="StateAccount.OwnsState"/>).</summary>
     public bool OwnsState => _account.OwnsState;
 
+    /// <summary>This process started the local state emulator (see <see cref="StateAccount.HoldsFolder"/>).</summary>
+    public bool HoldsFolder => _account.HoldsFolder;
+
     /// <summary>Connects to the task hub in <paramref name="account"/>, creating its queues and tables when missing. Takes over the account.</summary>
     /// <param name="live">Merges what running copy batches report into a job's status (see <see cref="LiveProgress"/>).</param>
     public static async Task<JobEngine> OpenAsync(StateAccount account, CliOptions options, ILoggerFactory loggers, LiveProgress live)

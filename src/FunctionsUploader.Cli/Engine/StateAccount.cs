@@ -31,6 +31,9 @@ internal sealed class StateAccount : IAsyncDisposable
     /// <summary>This process may run the engine's worker: it owns the local Azurite, or the account is a configured one.</summary>
     public bool OwnsState { get; }
 
+    /// <summary>This process started the local Azurite, and holds the state folder until it lets the account go.</summary>
+    public bool HoldsFolder => _azurite is not null;
+
     /// <summary>
     /// Opens the state account. With <paramref name="exclusive"/> (the process will run jobs) a local Azurite owned by
     /// another process is refused with the owner's process id.
