@@ -365,7 +365,10 @@ public static class UploaderCli
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await errors.WriteLineAsync($"Stopped. 'uploader resume {job.JobId}' continues the job where it is.");
+                // A sandbox run (it verifies its result) keeps no state: there is nothing to resume.
+                await errors.WriteLineAsync(afterJob is null
+                    ? $"Stopped. 'uploader resume {job.JobId}' continues the job where it is."
+                    : "Stopped. The sandbox and its state are gone; run it again to start over.");
                 return Stopped;
             }
 
