@@ -238,7 +238,7 @@ public static class UploaderCli
             using var host = CliHost.Build(parse.GetValue(config));
             await using var engine = await host.OpenEngineAsync(runJobs: false, cancellationToken);
             var id = parse.GetValue(jobId);
-            var state = id is null ? (await engine.ListAsync(cancellationToken)).LastOrDefault() : await engine.GetAsync(id);
+            var state = id is null ? (await engine.ListAsync(cancellationToken)).FirstOrDefault() : await engine.GetAsync(id);
             if (state is null)
             {
                 throw new IntakeException(id ?? "status", [id is null ? "no jobs have run here yet" : "no job with this id has run here"]);
@@ -256,7 +256,7 @@ public static class UploaderCli
         var vendor = new Option<string?>("--vendor") { Description = "Only jobs for this vendor." };
         var since = new Option<string?>("--created-since") { Description = "Only jobs created at or after this time (ISO 8601, e.g. 2026-12-01T08:00:00Z)." };
         var watch = new Option<bool>("--watch") { Description = "Keep showing the running jobs with their live progress until Ctrl+C." };
-        var command = new Command("jobs", "List the jobs run from this machine, oldest first.") { statuses, vendor, since, watch };
+        var command = new Command("jobs", "List the jobs run from this machine, newest first.") { statuses, vendor, since, watch };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var parameters = new Dictionary<string, string>

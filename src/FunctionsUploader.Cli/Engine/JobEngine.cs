@@ -101,11 +101,11 @@ internal sealed class JobEngine : IAsyncDisposable
         return state is { Name: OrchestrationNames.Upload } ? await WithLiveProgressAsync(Read(state), CancellationToken.None) : null;
     }
 
-    /// <summary>Every job of the task hub (not their transfer slices), oldest first, the running ones with their live progress.</summary>
+    /// <summary>Every job of the task hub (not their transfer slices), newest first (as GET /api/uploads), the running ones with their live progress.</summary>
     public async Task<IReadOnlyList<JobState>> ListAsync(CancellationToken cancellationToken)
     {
         var jobs = (await QueryAsync(new OrchestrationInstanceStatusQueryCondition(), cancellationToken))
-            .Where(s => s.Name == OrchestrationNames.Upload).Select(Read).OrderBy(j => j.CreatedAt);
+            .Where(s => s.Name == OrchestrationNames.Upload).Select(Read).OrderByDescending(j => j.CreatedAt);
         return await Task.WhenAll(jobs.Select(j => WithLiveProgressAsync(j, cancellationToken)));
     }
 

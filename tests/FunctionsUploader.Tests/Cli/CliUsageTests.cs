@@ -22,6 +22,8 @@ public sealed class CliUsageTests : IDisposable
         { ["status", "never-started"], "never-started: no job with this id has run here" },
         { ["status"], "no jobs have run here yet" },
         { ["jobs", "--config", "/no/such/uploader.json"], "the file does not exist" },
+        { ["jobs", "--created-since", "yesterday"], "--created-since: 'yesterday' is not a date and time (ISO 8601" },
+        { ["jobs", "--runtime-status", "Running,Stuck"], "--runtime-status: 'Stuck' is not one of" },
     };
 
     [Theory]
