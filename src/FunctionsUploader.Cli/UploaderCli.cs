@@ -259,13 +259,9 @@ public static class UploaderCli
         var command = new Command("jobs", "List the jobs run from this machine, newest first.") { statuses, vendor, since, watch };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var parameters = new Dictionary<string, string>
-            {
-                ["runtimeStatus"] = parse.GetValue(statuses) ?? string.Empty,
-                ["vendor"] = parse.GetValue(vendor) ?? string.Empty,
-                ["createdSince"] = parse.GetValue(since) ?? string.Empty,
-            };
-            var query = JobListQuery.Parse(parameters, name => name == "runtimeStatus" ? "--runtime-status" : "--created-since")!;
+            // The HTTP list's parameters, each named after the option that gave it.
+            var options = new Dictionary<string, Option<string?>> { ["runtimeStatus"] = statuses, ["vendor"] = vendor, ["createdSince"] = since };
+            var query = JobListQuery.Parse(options.ToDictionary(o => o.Key, o => parse.GetValue(o.Value) ?? string.Empty), name => options[name].Name)!;
             if (query.Problem is { } problem)
             {
                 throw new IntakeException("jobs", [problem]);
