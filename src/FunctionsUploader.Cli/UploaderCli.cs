@@ -428,10 +428,13 @@ public static class UploaderCli
 internal sealed record JobRecord(string JobId, string? Vendor, string? Source, string RuntimeStatus, UploadStatus? Status, UploadResult? Result, string? Failure, DateTimeOffset UpdatedAt)
 {
     public static JobRecord Of(JobState state) =>
-        new(state.JobId, state.Job?.Vendor, state.Job?.Source.ToString(), state.RuntimeStatus, state.Status, state.Result, state.Failure, state.UpdatedAt);
+        new(state.JobId, state.Job?.Vendor, state.Job?.Source.ToString(), state.RuntimeStatus, state.Status, state.Result, state.Failure, state.UpdatedAt)
+        {
+            IsRunning = !state.IsFinished,
+        };
 
     /// <summary>Whether the job still runs (its orchestration has not ended).</summary>
-    public bool IsRunning => RuntimeStatus is "Running" or "Pending" or "Suspended";
+    public bool IsRunning { get; init; }
 
     /// <summary>One line: id, vendor, phase or outcome, progress (with rate and time left while bytes move), source, last error.</summary>
     public string Describe() =>
