@@ -65,23 +65,22 @@ public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, Job
             .AsPages(query.ContinuationToken, query.PageSize);
         await foreach (var page in pages.WithCancellation(cancellationToken))
         {
-            var jobs = page.Values
+            var jobs = await Task.WhenAll(page.Values
                 .Where(i => i.Name == OrchestrationNames.Upload)
                 .Select(i => (Instance: i, Job: i.ReadInputAs<UploadJob>()))
                 .Where(j => query.Matches(j.Instance.RuntimeStatus, j.Job?.Vendor, j.Instance.CreatedAt))
                 .OrderByDescending(j => j.Instance.CreatedAt)
-                .Select(j => new
+                .Select(async j => new
                 {
                     jobId = j.Instance.InstanceId,
                     runtimeStatus = j.Instance.RuntimeStatus.ToString(),
                     createdAt = j.Instance.CreatedAt,
                     vendor = j.Job?.Vendor,
                     source = j.Job?.Source.ToString(),
-                    status = j.Instance.SerializedCustomStatus is null ? null : j.Instance.ReadCustomStatusAs<UploadStatus>(),
+                    status = await LiveStatusAsync(client, j.Instance, cancellationToken),
                     outcome = j.Instance.IsCompleted && j.Instance.SerializedOutput is not null ? j.Instance.ReadOutputAs<UploadResult>()?.Outcome : null,
                     statusUri = StatusUri(request, j.Instance.InstanceId),
-                })
-                .ToList();
+                }));
             return new OkObjectResult(new { jobs, continuationToken = page.ContinuationToken });
         }
 
@@ -101,17 +100,7 @@ public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, Job
         }
 
         // Custom status and result are secret-free by construction (UploadStatus, UploadResult); the input is not shown.
-        var status = instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<UploadStatus>();
-        if (status is { TransferSlice: { } sliceId } && !instance.IsCompleted)
-        {
-            var slice = await client.GetInstanceAsync(sliceId, getInputsAndOutputs: true, cancellationToken);
-            status = await progress.MergeAsync(id, status, slice?.ReadCustomStatusAs<UploadStatus>(), cancellationToken);
-        }
-        else if (status is not null && !instance.IsCompleted)
-        {
-            status = await progress.MergeAsync(id, status, null, cancellationToken);
-        }
-
+        var status = await LiveStatusAsync(client, instance, cancellationToken);
         return new OkObjectResult(new
         {
             jobId = instance.InstanceId,
@@ -217,6 +206,22 @@ public sealed class UploadsApi(UploadIntake intake, ArchiveActivity archive, Job
         }
 
         return buffer.Length == 0 ? null : buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The job's custom status, which counts finished batches; while it runs, plus what its running batches (of the
+    /// transfer slice it names, if any) have reported to the job store.
+    /// </summary>
+    private async Task<UploadStatus?> LiveStatusAsync(DurableTaskClient client, OrchestrationMetadata instance, CancellationToken cancellationToken)
+    {
+        var status = instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<UploadStatus>();
+        if (status is null || instance.IsCompleted)
+        {
+            return status;
+        }
+
+        var slice = status.TransferSlice is { } sliceId ? await client.GetInstanceAsync(sliceId, getInputsAndOutputs: true, cancellationToken) : null;
+        return await progress.MergeAsync(instance.InstanceId, status, slice?.ReadCustomStatusAs<UploadStatus>(), cancellationToken);
     }
 
     /// <summary>The upload job with this id; null when there is none, or the id is one of its transfer slices.</summary>

@@ -140,6 +140,7 @@ public sealed class UploadsApiTests(JobWorld world) : IClassFixture<JobWorld>, I
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Nth = 40, DropConnection = true, DropAfterBytes = 1024 });
         await host.App.Client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.Upload, job, new Microsoft.DurableTask.StartOrchestrationOptions(job.JobId));
         var seen = new List<long>();
+        var listedBytes = new List<long>();
         var rates = 0;
         while (true)
         {
@@ -163,6 +164,15 @@ public sealed class UploadsApiTests(JobWorld world) : IClassFixture<JobWorld>, I
             var bytes = status.GetProperty("status").GetProperty("BytesDone").GetInt64();
             Assert.InRange(bytes, 0, size);
             seen.Add(bytes);
+
+            // The job list shows the same live figures.
+            var listed = Json(await api.List(Request(query: "vendor=prepr"), host.App.Client, CancellationToken.None), 200)
+                .GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("jobId").GetString() == job.JobId).GetProperty("status");
+            if (listed.ValueKind == JsonValueKind.Object && listed.GetProperty("Phase").GetString() == UploadPhase.Transferring)
+            {
+                listedBytes.Add(listed.GetProperty("BytesDone").GetInt64());
+            }
+
             rates += status.GetProperty("status").GetProperty("BytesPerSecond").ValueKind == JsonValueKind.Number ? 1 : 0;
             await Task.Delay(50);
         }
@@ -174,6 +184,9 @@ public sealed class UploadsApiTests(JobWorld world) : IClassFixture<JobWorld>, I
         Assert.True(distinct.Count >= 5, $"bytesDone seen during the transfer: {string.Join(", ", seen)}");
         Assert.True(rates > 0, "a rate was shown while bytes moved");
         Assert.Equal(distinct.Order(), distinct);
+        var listedMoving = listedBytes.Where(b => b is > 0 and < size).Distinct().ToList();
+        Assert.True(listedMoving.Count >= 2, $"bytesDone seen through the job list: {string.Join(", ", listedBytes)}");
+        Assert.All(listedBytes, b => Assert.InRange(b, 0, size));
     }
 
     [Fact]
