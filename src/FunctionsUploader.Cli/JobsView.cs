@@ -16,6 +16,8 @@ internal static class JobsView
     public static async Task WatchAsync(TextWriter output, CliHost host, Func<JobEngine, Task<List<JobRecord>>> read, CancellationToken cancellationToken)
     {
         JobEngine? engine = null;
+        string? problem = null; // why the last refresh could not read the jobs, shown until one can
+
         async Task<List<JobRecord>> list()
         {
             try
@@ -28,13 +30,20 @@ internal static class JobsView
                     engine = null;
                 }
 
+                problem = null;
                 return jobs;
             }
-            catch (Exception e) when (e is not OperationCanceledException && engine is not null)
+            catch (Exception e) when (e is not (OperationCanceledException or SetupException))
             {
-                // The process whose emulator we read through has ended: look again on the next refresh.
-                await engine.DisposeAsync();
-                engine = null;
+                // Most often the process whose emulator we read through has just ended (a job finished, or another
+                // reader let the folder go): open the state again on the next refresh.
+                problem = $"cannot read the jobs now ({e.Message.Split('\n')[0]}); trying again";
+                if (engine is not null)
+                {
+                    await engine.DisposeAsync();
+                    engine = null;
+                }
+
                 return [];
             }
         }
@@ -44,11 +53,12 @@ internal static class JobsView
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             if (console.Profile.Capabilities.Interactive)
             {
-                await console.Live(Table([])).StartAsync(async live =>
+                await console.Live(Table([], null)).StartAsync(async live =>
                 {
                     while (true)
                     {
-                        live.UpdateTarget(Table([.. (await list()).Where(r => r.IsRunning)]));
+                        var running = (await list()).Where(r => r.IsRunning).ToList();
+                        live.UpdateTarget(Table(running, problem));
                         live.Refresh();
                         await Task.Delay(Refresh, cancellationToken);
                     }
@@ -56,9 +66,17 @@ internal static class JobsView
             }
 
             var shown = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? shownProblem = null;
             while (true)
             {
-                foreach (var record in (await list()).Where(r => r.IsRunning))
+                var records = await list();
+                if (problem is not null && problem != shownProblem)
+                {
+                    await output.WriteLineAsync(problem);
+                }
+
+                shownProblem = problem;
+                foreach (var record in records.Where(r => r.IsRunning))
                 {
                     var line = record.Describe();
                     if (!shown.TryGetValue(record.JobId, out var last) || last != line)
@@ -84,10 +102,14 @@ internal static class JobsView
         }
     }
 
-    private static Table Table(IReadOnlyList<JobRecord> running)
+    private static Table Table(IReadOnlyList<JobRecord> running, string? problem)
     {
         var table = new Table().AddColumns("job", "vendor", "phase", "progress", "rate", "left", "source");
-        if (running.Count == 0)
+        if (problem is not null)
+        {
+            table.Caption(Markup.Escape(problem));
+        }
+        else if (running.Count == 0)
         {
             table.Caption("no job is running; Ctrl+C ends the watch");
         }

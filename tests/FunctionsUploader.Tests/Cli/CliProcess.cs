@@ -70,6 +70,18 @@ public sealed class CliProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>What the process wrote to stdout so far.</summary>
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
     /// <summary>What the process wrote to stderr so far.</summary>
     public string Stderr
     {

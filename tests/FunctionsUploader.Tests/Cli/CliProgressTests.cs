@@ -11,7 +11,8 @@ namespace FunctionsUploader.Tests.Cli;
 
 /// <summary>
 /// A CLI job on a terminal, watched three ways while it moves one 256 MiB batch: its own progress bar (recorded
-/// through a pseudo-terminal), `uploader status` and `uploader jobs --watch` from another process. Each must show
+/// through a pseudo-terminal), `uploader status`, and `uploader jobs --watch` from other processes, both on a terminal
+/// (its live table) and redirected (its lines). Each must show
 /// the bytes moving before the commit, not only when the batch ends.
 /// </summary>
 public sealed partial class CliProgressTests(JobWorld world, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<JobWorld>, IDisposable
@@ -42,13 +43,22 @@ public sealed partial class CliProgressTests(JobWorld world, Xunit.Abstractions.
         var jobId = JobIds.ForLocalFile(source.FullName, source.Length, source.LastWriteTimeUtc, "prepr");
 
         using var terminal = CliProcess.StartOnTerminal(["upload", file, "--vendor", "prepr", "--config", config]);
+
+        // The watchers come once the job runs, as a user's would: before that, each of them would start the state
+        // emulator for itself and make the upload wait for the state folder.
+        var guard = Stopwatch.StartNew(); // against a hung job, not a timing assertion
+        while (!terminal.HasExited && !terminal.Stdout.Contains("Preparing", StringComparison.Ordinal) && guard.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(50);
+        }
+
+        using var watchTerminal = CliProcess.StartOnTerminal(["jobs", "--watch", "--vendor", "prepr", "--config", config]);
         using var stopWatch = new CancellationTokenSource();
         using var watchOutput = new StringWriter();
         var watch = UploaderCli.RunAsync(["jobs", "--watch", "--vendor", "prepr", "--config", config], watchOutput, TextWriter.Null, stopWatch.Token);
 
         log.WriteLine($"{guard0.Elapsed}: the CLI started");
         var seen = new List<long>();
-        var guard = Stopwatch.StartNew(); // against a hung job, not a timing assertion
         while (!terminal.HasExited && guard.Elapsed < TimeSpan.FromMinutes(5))
         {
             using var output = new StringWriter();
@@ -81,6 +91,14 @@ public sealed partial class CliProgressTests(JobWorld world, Xunit.Abstractions.
         Assert.True(watched.Count >= 3, $"`uploader jobs --watch` printed: {watchOutput}");
         Assert.Equal(watched.Order(), watched);
 
+        // The watch's live table on a terminal: the job's row went through several percentages. (Ctrl+C is how a
+        // watch ends; here the guard's kill ends it and hands over what the terminal showed.)
+        var (_, table, _) = await watchTerminal.WaitAsync(TimeSpan.FromSeconds(1));
+        var rows = TableProgress().Matches(Ansi().Replace(table, string.Empty)).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+            .Where(p => p is > 0 and < 100).Distinct().ToList();
+        Assert.True(rows.Count >= 2, $"the watch's table drew: {Ansi().Replace(table, " ")}");
+        Assert.Equal(rows.Order(), rows);
+
         // The bar, as the terminal drew it: its percentage went through several values on the way to 100%.
         var percents = Percent().Matches(Ansi().Replace(recording, string.Empty)).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
             .Where(p => p is > 0 and < 100).Distinct().ToList();
@@ -98,6 +116,9 @@ public sealed partial class CliProgressTests(JobWorld world, Xunit.Abstractions.
 
     [GeneratedRegex(@"(\d{1,3})%")]
     private static partial Regex Percent();
+
+    [GeneratedRegex(@"(\d{1,3})% \d+/\d+ parts")]
+    private static partial Regex TableProgress();
 
     [GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")]
     private static partial Regex Ansi();
