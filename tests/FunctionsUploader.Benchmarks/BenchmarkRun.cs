@@ -53,6 +53,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 {
                     BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe => await CurlPipeAsync(staging, s3, key, md5: path == BenchmarkSettings.CurlMd5Pipe, sourceMd5),
                     BenchmarkSettings.CurlMultipart => await CurlMultipartAsync(staging, s3, key, s3Spec.PartSize),
+                    BenchmarkSettings.CurlBlocks => await CurlBlocksAsync(staging, container.GetBlockBlobClient(key)),
                     _ => await ChildAsync(new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight), settings.Gen0Budget),
                 };
                 await VerifyAndDeleteAsync(path, key, sourceMd5, container, s3);
@@ -109,25 +110,13 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         // A stated length (and no chunked encoding) as S3 requires of a PUT.
         var upload = """curl -sSf -T - -H "Content-Length: $3" -H "Transfer-Encoding:" -o /dev/null "$2" """;
         var script = md5
-            ? $"""set -o pipefail; curl -sSf "$1" | tee >(md5sum > "$4") | {upload}"""
-            : $"""set -o pipefail; curl -sSf "$1" | {upload}""";
-        var start = new ProcessStartInfo("bash") { RedirectStandardError = true };
-        foreach (var argument in new[] { "-c", script, "curl-pipe", get.ToString(), put, settings.Size.ToString(CultureInfo.InvariantCulture), checksum })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+            ? $"""curl -sSf "$1" | tee >(md5sum > "$4") | {upload}"""
+            : $"""curl -sSf "$1" | {upload}""";
         try
         {
             var clock = Stopwatch.StartNew();
-            using var curl = Process.Start(start)!;
-            var errors = curl.StandardError.ReadToEndAsync();
-            await curl.WaitForExitAsync();
+            var (_, cpu) = await BashAsync(script, get.ToString(), put, Text(settings.Size), checksum);
             clock.Stop();
-            if (curl.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"The curl pipe failed ({curl.ExitCode}): {await errors}");
-            }
 
             // The process substitution may still be writing when bash exits.
             for (var wait = 0; md5 && new FileInfo(checksum).Length == 0 && wait < 100; wait++)
@@ -140,7 +129,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 throw new InvalidOperationException("md5sum in the curl pipe did not see the source's bytes.");
             }
 
-            return new PathResult(clock.Elapsed.TotalSeconds, 0, 0, 0, 0, 0, 0);
+            return new PathResult(clock.Elapsed.TotalSeconds, 0, 0, 0, 0, cpu, 0);
         }
         finally
         {
@@ -161,6 +150,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         var clock = Stopwatch.StartNew();
         var upload = await S3PresignedParts.OpenAsync(s3, Bucket, key, partSize, parts, TimeSpan.FromHours(6));
         var tags = new PartETag[parts];
+        var cpu = new double[parts];
         using var slots = new SemaphoreSlim(settings.PartsInFlight);
         await Task.WhenAll(Enumerable.Range(0, parts).Select(async index =>
         {
@@ -169,8 +159,8 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             {
                 var offset = index * partSize;
                 var length = Math.Min(partSize, settings.Size - offset);
-                const string script = """set -o pipefail; curl -sSf -r "$3-$4" "$1" | curl -sSf -T - -H "Content-Length: $5" -H "Transfer-Encoding:" -D - -o /dev/null "$2" """;
-                var headers = await BashAsync(script, get.ToString(), upload.PartUrls[index].ToString(), Text(offset), Text(offset + length - 1), Text(length));
+                const string script = """curl -sSf -r "$3-$4" "$1" | curl -sSf -T - -H "Content-Length: $5" -H "Transfer-Encoding:" -D - -o /dev/null "$2" """;
+                (var headers, cpu[index]) = await BashAsync(script, get.ToString(), upload.PartUrls[index].ToString(), Text(offset), Text(offset + length - 1), Text(length));
                 var etag = headers.Split('\n').First(line => line.StartsWith("ETag:", StringComparison.OrdinalIgnoreCase))["ETag:".Length..].Trim();
                 tags[index] = new PartETag(index + 1, etag);
             }
@@ -181,16 +171,47 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         }));
         var commit = Stopwatch.StartNew();
         await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = upload.UploadId, PartETags = [.. tags] });
-        return new PathResult(clock.Elapsed.TotalSeconds, commit.Elapsed.TotalSeconds, 0, 0, 0, 0, 0);
+        return new PathResult(clock.Elapsed.TotalSeconds, commit.Elapsed.TotalSeconds, 0, 0, 0, cpu.Sum(), 0);
+    }
+
+    /// <summary>
+    /// What azure-streamed does, in curl: for each block of the same plan, the range read once for its MD5 (Azure checks
+    /// a Content-MD5 sent up front, so the hash must come before the bytes), then read again and piped into Put Block with
+    /// that Content-MD5, as many blocks in flight as our paths use; then Put Block List.
+    /// </summary>
+    private async Task<PathResult> CurlBlocksAsync(BlobBaseClient staging, BlockBlobClient destination)
+    {
+        var get = staging.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(6));
+        var put = destination.GenerateSasUri(BlobSasPermissions.Create | BlobSasPermissions.Write, DateTimeOffset.UtcNow.AddHours(6));
+        var plan = PartPlanner.Plan(settings.Size, new AzureBlobSasTargetSpec(put).GetPartRules());
+        var ids = plan.GetParts().Select(p => Convert.ToBase64String(BitConverter.GetBytes(p.Number))).ToArray();
+        var cpu = new double[ids.Length];
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(plan.GetParts(), new ParallelOptions { MaxDegreeOfParallelism = settings.PartsInFlight }, async (part, cancellationToken) =>
+        {
+            const string script = """
+                md5=$(curl -sSf -r "$3-$4" "$1" | openssl dgst -md5 -binary | base64)
+                curl -sSf -r "$3-$4" "$1" | curl -sSf -T - -H "Content-Length: $5" -H "Transfer-Encoding:" -H "Content-MD5: $md5" -o /dev/null "$2"
+                """;
+            var block = $"{put}&comp=block&blockid={Uri.EscapeDataString(ids[part.Number - 1])}";
+            (_, cpu[part.Number - 1]) = await BashAsync(script, get.ToString(), block, Text(part.Offset), Text(part.Offset + part.Length - 1), Text(part.Length));
+        });
+        var commit = Stopwatch.StartNew();
+        await new BlockBlobClient(put, BlobClients.Options(maxRetries: 3)).CommitBlockListAsync(ids);
+        return new PathResult(clock.Elapsed.TotalSeconds, commit.Elapsed.TotalSeconds, 0, 0, 0, cpu.Sum(), 0);
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Runs a bash script with arguments ($1...), returns its standard output; a failure throws with its standard error.</summary>
-    private static async Task<string> BashAsync(string script, params string[] arguments)
+    /// <summary>
+    /// Runs a bash script with arguments ($1...) and pipefail; returns its standard output and the CPU seconds of bash and
+    /// every process it waited for (bash's own `times`, printed on exit); a failure throws with its standard error.
+    /// </summary>
+    private static async Task<(string Output, double CpuSeconds)> BashAsync(string script, params string[] arguments)
     {
+        const string marker = "--- times ---";
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-c", script, "bash" }.Concat(arguments))
+        foreach (var argument in new[] { "-c", $"set -eo pipefail; trap 'echo \"{marker}\"; times' EXIT\n{script}", "bash" }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -199,7 +220,22 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         var output = bash.StandardOutput.ReadToEndAsync();
         var errors = bash.StandardError.ReadToEndAsync();
         await bash.WaitForExitAsync();
-        return bash.ExitCode == 0 ? await output : throw new InvalidOperationException($"curl failed ({bash.ExitCode}): {await errors}");
+        if (bash.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"curl failed ({bash.ExitCode}): {await errors}");
+        }
+
+        var text = await output;
+        var at = text.LastIndexOf(marker, StringComparison.Ordinal);
+        // `times`: two lines (the shell, then its children), each "user system" as 0m0.123s.
+        var cpu = text[(at + marker.Length)..].Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Sum(ParseTimes);
+        return (text[..at], cpu);
+    }
+
+    private static double ParseTimes(string value)
+    {
+        var minutes = value.IndexOf('m', StringComparison.Ordinal);
+        return (double.Parse(value[..minutes], CultureInfo.InvariantCulture) * 60) + double.Parse(value[(minutes + 1)..^1], CultureInfo.InvariantCulture);
     }
 
     private static async Task<PathResult> ChildAsync(PathJob job, long? gen0Budget)
@@ -236,7 +272,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         }
 
         string md5;
-        if (path is BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed)
+        if (path is BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed or BenchmarkSettings.CurlBlocks)
         {
             await using var content = (await container.GetBlobClient(key).DownloadStreamingAsync()).Value.Content;
             md5 = Convert.ToHexStringLower(await MD5.HashDataAsync(content));
@@ -265,9 +301,11 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     {
         double Speed(PathResult r) => settings.Size / r.Seconds / Megabyte;
         double PartsSpeed(PathResult r) => settings.Size / (r.Seconds - r.CommitSeconds) / Megabyte;
-        double? Ratio(List<PathResult> runs, string baseline, Func<PathResult, double> speed) =>
-            results.TryGetValue(baseline, out var baseRuns)
-                ? Math.Round(Median(runs.Zip(baseRuns, (run, other) => speed(run) / Speed(other))), 2)
+        // CPU without the JIT's share: what a warm worker pays per GiB moved (the JIT is reported on its own).
+        double CpuPerGiB(PathResult r) => (r.CpuSeconds - r.JitSeconds) / (settings.Size / (double)(1L << 30));
+        double? Ratio(List<PathResult> runs, string? baseline, Func<PathResult, double> ours, Func<PathResult, double> theirs) =>
+            baseline is not null && results.TryGetValue(baseline, out var baseRuns)
+                ? Math.Round(Median(runs.Zip(baseRuns, (run, other) => ours(run) / theirs(other))), 2)
                 : null;
         return new BenchmarkReport(
             settings.Size,
@@ -277,19 +315,26 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             Environment.ProcessorCount,
             results.Select(r =>
             {
-                var measured = r.Key is not (BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe or BenchmarkSettings.CurlMultipart);
+                var measured = !BenchmarkSettings.IsCurl(r.Key);
+                var same = BenchmarkSettings.SameWorkBaseline(r.Key);
                 return new PathReport(
                     r.Key,
                     Math.Round(Median(r.Value.Select(Speed)), 1),
                     Math.Round(Median(r.Value.Select(PartsSpeed)), 1),
-                    Ratio(r.Value, BenchmarkSettings.CurlPipe, Speed),
-                    Ratio(r.Value, BenchmarkSettings.CurlPipe, PartsSpeed),
-                    Ratio(r.Value, BenchmarkSettings.TransferUtility, Speed),
+                    Ratio(r.Value, BenchmarkSettings.CurlPipe, Speed, Speed),
+                    Ratio(r.Value, BenchmarkSettings.CurlPipe, PartsSpeed, Speed),
+                    Ratio(r.Value, BenchmarkSettings.TransferUtility, Speed, Speed),
+                    same,
+                    Ratio(r.Value, same, Speed, Speed),
+                    Ratio(r.Value, same, PartsSpeed, PartsSpeed),
                     measured ? Math.Round(r.Value.Max(x => x.PeakResidentBytes) / (double)PartRules.MiB, 1) : null,
                     measured ? (long)Median(r.Value.Select(x => (double)x.SocketBytes)) : null,
                     measured ? (long)Median(r.Value.Select(x => (double)x.FileBytes)) : null,
                     Math.Round(Median(r.Value.Select(x => x.CommitSeconds)), 2),
-                    measured ? Math.Round(Median(r.Value.Select(x => x.CpuSeconds)), 2) : null,
+                    Math.Round(Median(r.Value.Select(x => x.CpuSeconds)), 2),
+                    measured ? Math.Round(Median(r.Value.Select(x => x.JitSeconds)), 2) : null,
+                    Math.Round(Median(r.Value.Select(CpuPerGiB)), 2),
+                    Ratio(r.Value, same, CpuPerGiB, CpuPerGiB),
                     r.Value.Select(x => Math.Round(Speed(x), 1)).ToList());
             }).ToList());
     }
@@ -306,16 +351,20 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             .AppendLine(CultureInfo.InvariantCulture,
                 $"{report.SizeBytes / (double)PartRules.MiB:0.#} MiB, {report.Runs} runs, {report.PartsInFlight} parts in flight, {report.ProcessorCount} cores, gen0 budget {(report.Gen0Budget is { } b ? $"{b / PartRules.MiB} MiB" : "the runtime's")}. Medians; MB = 10^6 bytes.")
             .AppendLine("MB/s: transfer and commit; parts: without the commit. x curl, x TU: speed over the curl pipe's and TransferUtility's in the same run (median).")
-            .AppendLine("peak MiB: VmHWM of the path's own process (worst run). sockets, disk: bytes through its sockets and files per byte of the file. cpu s: its CPU time.")
+            .AppendLine("x same, parts x same: speed (whole, parts phase) over the curl baseline doing the same protocol (same), paired run by run.")
+            .AppendLine("peak MiB: VmHWM of the path's own process (worst run). sockets, disk: bytes through its sockets and files per byte of the file.")
+            .AppendLine("cpu s: CPU time of the path's process (curl rows: every curl, openssl and bash process); jit s: the JIT's part of it.")
+            .AppendLine("cpu/GiB: CPU seconds per GiB without the JIT; x same cpu: that over the same-work curl baseline's.")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,
-                $"{"path",-18} {"MB/s",6} {"parts",6} {"x curl",6} {"parts x curl",12} {"x TU",5} {"peak MiB",8} {"sockets",8} {"disk",6} {"commit s",8} {"cpu s",6}  runs MB/s");
+                $"{"path",-18} {"MB/s",6} {"parts",6} {"x curl",6} {"x TU",5} {"same",-14} {"x same",6} {"parts x same",12} {"peak MiB",8} {"sockets",8} {"disk",5} {"commit s",8} {"cpu s",6} {"jit s",5} {"cpu/GiB",7} {"x same cpu",10}  runs MB/s");
         foreach (var path in report.Paths)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{path.Path,-18} {path.MegabytesPerSecond,6:0.0} {path.PartsMegabytesPerSecond,6:0.0} {Cell(path.RatioToCurlPipe, "0.00"),6} {Cell(path.PartsRatioToCurlPipe, "0.00"),12} " +
-                $"{Cell(path.RatioToTransferUtility, "0.00"),5} {Cell(path.PeakResidentMiB, "0.0"),8} {Cell(path.SocketBytes / (double?)report.SizeBytes, "0.000"),8} " +
-                $"{Cell(path.FileBytes / (double?)report.SizeBytes, "0.00"),6} {path.CommitSeconds,8:0.00} {Cell(path.CpuSeconds, "0.00"),6}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
+                $"{path.Path,-18} {path.MegabytesPerSecond,6:0.0} {path.PartsMegabytesPerSecond,6:0.0} {Cell(path.RatioToCurlPipe, "0.00"),6} {Cell(path.RatioToTransferUtility, "0.00"),5} " +
+                $"{path.SameWorkBaseline ?? "-",-14} {Cell(path.RatioToSameWork, "0.00"),6} {Cell(path.PartsRatioToSameWork, "0.00"),12} " +
+                $"{Cell(path.PeakResidentMiB, "0.0"),8} {Cell(path.SocketBytes / (double?)report.SizeBytes, "0.000"),8} {Cell(path.FileBytes / (double?)report.SizeBytes, "0.00"),5} " +
+                $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
         }
 
         return text.ToString();
@@ -333,9 +382,15 @@ internal sealed record PathReport(
     double? RatioToCurlPipe,
     double? PartsRatioToCurlPipe,
     double? RatioToTransferUtility,
+    string? SameWorkBaseline,
+    double? RatioToSameWork,
+    double? PartsRatioToSameWork,
     double? PeakResidentMiB,
     long? SocketBytes,
     long? FileBytes,
     double CommitSeconds,
-    double? CpuSeconds,
+    double CpuSeconds,
+    double? JitSeconds,
+    double CpuSecondsPerGiB,
+    double? CpuRatioToSameWork,
     IReadOnlyList<double> RunsMegabytesPerSecond);

@@ -11,11 +11,13 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
     /// </summary>
     public const long DefaultGen0Budget = 16 * 1024 * 1024;
 
-    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, CurlMultipart, TransferUtility, BlobRead, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk];
+    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, CurlMultipart, CurlBlocks, TransferUtility, BlobRead, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk];
 
     public const string CurlPipe = "curl-pipe";
     public const string CurlMd5Pipe = "curl-md5-pipe";
     public const string CurlMultipart = "curl-multipart";
+    /// <summary>curl doing what azure-streamed does: each block's range read twice from Azurite (MD5 first, then the bytes), Put Block with Content-MD5, then Put Block List.</summary>
+    public const string CurlBlocks = "curl-blocks";
     public const string TransferUtility = "transferutility";
     /// <summary>The staging read alone: every range of the source through <c>BlobTransferSource</c>, nothing sent on.</summary>
     public const string BlobRead = "blob-read";
@@ -25,12 +27,23 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
     public const string S3Sdk = "s3-sdk";
 
     public const string Usage = """
-        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,transferutility,blob-read,azure-server-side,azure-streamed,s3-presigned,s3-sdk]
+        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,curl-blocks,transferutility,blob-read,azure-server-side,azure-streamed,s3-presigned,s3-sdk]
                          [--parts-in-flight 4] [--gen0-budget 16MiB|default] [--json]
         Creates a random file of --size in Azurite and copies it along each path to the emulators, --runs times, in turn.
         Sizes take B, KiB, MiB or GiB. Prints medians per path, ratios to the curl pipe and to TransferUtility, and peak memory.
         --gen0-budget sets DOTNET_GCGen0MaxBudget for the measured processes ("default": the runtime's own choice).
         """;
+
+    /// <summary>The curl baselines: the same bytes between the same servers, in curl processes the benchmark times and meters.</summary>
+    public static bool IsCurl(string path) => path is CurlPipe or CurlMd5Pipe or CurlMultipart or CurlBlocks;
+
+    /// <summary>The curl baseline doing the same protocol as a path (same requests against the same servers), if there is one.</summary>
+    public static string? SameWorkBaseline(string path) => path switch
+    {
+        S3Presigned or S3Sdk => CurlMultipart,
+        AzureStreamed => CurlBlocks,
+        _ => null,
+    };
 
     public static BenchmarkSettings Parse(string[] args)
     {
