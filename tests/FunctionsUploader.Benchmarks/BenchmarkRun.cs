@@ -13,6 +13,7 @@ using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Sas;
 using FunctionsUploader.Storage;
 using FunctionsUploader.Transfer;
+using FunctionsUploader.Workflow;
 
 namespace FunctionsUploader.Benchmarks;
 
@@ -43,6 +44,10 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         var s3Spec = new S3MultipartTargetSpec(emulators.S3Endpoint, Bucket, "unused");
         using var s3 = new AmazonS3Client(PathJob.S3Credentials, S3MultipartTarget.CreateConfig(s3Spec, new TransferOptions()));
 
+        // The paths that start from a local file (as a CLI user does) read the same bytes from one.
+        var localFile = settings.Paths.Any(p => p is BenchmarkSettings.FileStreamed or BenchmarkSettings.EngineCli) ? await DownloadAsync(staging) : null;
+        using var deleteLocalFile = new FileDeletion(localFile);
+        var cli = settings.Paths.Contains(BenchmarkSettings.EngineCli) ? await PublishCliAsync() : null;
         var results = settings.Paths.ToDictionary(p => p, _ => new List<PathResult>());
         for (var run = 1; run <= settings.Runs; run++)
         {
@@ -54,7 +59,8 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                     BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe => await CurlPipeAsync(staging, s3, key, md5: path == BenchmarkSettings.CurlMd5Pipe, sourceMd5),
                     BenchmarkSettings.CurlMultipart => await CurlMultipartAsync(staging, s3, key, s3Spec.PartSize),
                     BenchmarkSettings.CurlBlocks => await CurlBlocksAsync(staging, container.GetBlockBlobClient(key)),
-                    _ => await ChildAsync(new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight), settings.Gen0Budget),
+                    BenchmarkSettings.EngineCli => await EngineCliAsync(cli!, localFile!, sourceMd5),
+                    _ => await ChildAsync(new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight, path == BenchmarkSettings.FileStreamed ? localFile : null), settings.Gen0Budget),
                 };
                 await VerifyAndDeleteAsync(path, key, sourceMd5, container, s3);
                 await DeleteAsync(key + ".warm-up", container, s3);
@@ -63,7 +69,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             }
         }
 
-        var report = Summarize(results);
+        var report = Summarize(results) with { Planner = PlannerRow.For200GB() };
         Console.WriteLine(settings.Json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Table(report));
         return 0;
     }
@@ -238,6 +244,82 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         return (double.Parse(value[..minutes], CultureInfo.InvariantCulture) * 60) + double.Parse(value[(minutes + 1)..^1], CultureInfo.InvariantCulture);
     }
 
+    private static async Task<string> DownloadAsync(BlobBaseClient staging)
+    {
+        Status("Downloading the source to a local file for the paths that start from one ...");
+        var file = Path.Combine(Path.GetTempPath(), $"benchmark-{Guid.NewGuid():N}.mp4");
+        await staging.DownloadToAsync(file);
+        return file;
+    }
+
+    /// <summary>
+    /// Publishes the CLI from this repository as it ships (ReadyToRun for this machine's runtime identifier) into a
+    /// temporary folder, and returns its executable.
+    /// </summary>
+    private async Task<string> PublishCliAsync()
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "FunctionsUploader.sln")))
+        {
+            repository = repository.Parent;
+        }
+
+        if (repository is null)
+        {
+            throw new InvalidOperationException("engine-cli publishes the CLI from this repository, but the benchmark does not run from inside one.");
+        }
+
+        var output = Directory.CreateTempSubdirectory("benchmark-cli-").FullName;
+        Status($"Publishing the CLI ({(settings.CliReadyToRun ? "ReadyToRun" : "IL")}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}) ...");
+        var (_, _) = await BashAsync(
+            """dotnet publish "$1" -c Release -r "$2" --self-contained false -p:PublishReadyToRun="$3" -o "$4" >&2""",
+            Path.Combine(repository.FullName, "src", "FunctionsUploader.Cli"),
+            System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
+            settings.CliReadyToRun ? "true" : "false",
+            output);
+        return Path.Combine(output, "uploader");
+    }
+
+    /// <summary>
+    /// One whole MediaValet job through the published CLI on its own sandbox (simulators, emulators, the engine's state
+    /// Azurite), start to exit: what a user waits for. Its CPU, JIT and peak memory come from the startup hook.
+    /// </summary>
+    private async Task<PathResult> EngineCliAsync(string uploader, string localFile, string sourceMd5)
+    {
+        var meter = Path.GetTempFileName();
+        try
+        {
+            var start = new ProcessStartInfo(uploader) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+            foreach (var argument in new[] { "upload", localFile, "--vendor", "mediavalet", "--sandbox", "--json" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location;
+            start.Environment[StartupHook.MeterFileVariable] = meter;
+            var clock = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            clock.Stop();
+            using var result = JsonDocument.Parse(await output);
+            var outcome = result.RootElement.GetProperty("outcome").GetString();
+            var delivered = result.RootElement.GetProperty("destinationMd5").GetString();
+            if (process.ExitCode != 0 || outcome != "Completed" || delivered != sourceMd5)
+            {
+                throw new InvalidOperationException($"engine-cli ended {outcome} (exit {process.ExitCode}), the vendor holds MD5 {delivered}, the source has {sourceMd5}: {await errors}");
+            }
+
+            var figures = (await File.ReadAllTextAsync(meter)).Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            return new PathResult(clock.Elapsed.TotalSeconds, 0, (long)figures[3], 0, 0, figures[0], figures[1]);
+        }
+        finally
+        {
+            File.Delete(meter);
+        }
+    }
+
     private static async Task<PathResult> ChildAsync(PathJob job, long? gen0Budget)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -266,13 +348,13 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     /// <summary>Every run must land byte-exact; then its copy goes, so that a 4 GiB run does not fill the disk.</summary>
     private static async Task VerifyAndDeleteAsync(string path, string key, string sourceMd5, BlobContainerClient container, IAmazonS3 s3)
     {
-        if (path == BenchmarkSettings.BlobRead)
+        if (path is BenchmarkSettings.BlobRead or BenchmarkSettings.EngineCli)
         {
-            return; // Nothing delivered: the child checked that it read every byte.
+            return; // Nothing delivered here: the child checked that it read every byte; the CLI job checked its vendor's copy.
         }
 
         string md5;
-        if (path is BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed or BenchmarkSettings.CurlBlocks)
+        if (path is BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed or BenchmarkSettings.CurlBlocks or BenchmarkSettings.FileStreamed)
         {
             await using var content = (await container.GetBlobClient(key).DownloadStreamingAsync()).Value.Content;
             md5 = Convert.ToHexStringLower(await MD5.HashDataAsync(content));
@@ -367,13 +449,41 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
         }
 
+        if (report.Planner.Count > 0)
+        {
+            text.AppendLine()
+                .AppendLine("A 200 GB file, from the planner and the workflow's defaults (no bytes moved): copy activities, transfer sub-orchestrations,")
+                .AppendLine("and the most history events one orchestration holds (each batch: scheduled, completed, and one replay's started/completed pair).")
+                .AppendLine(CultureInfo.InvariantCulture, $"{"vendor target",-34} {"part MiB",8} {"parts",6} {"batch MiB",9} {"activities",10} {"MiB/activity",12} {"slices",6} {"max events",10}");
+            foreach (var row in report.Planner)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"{row.Target,-34} {row.PartMiB,8:0.#} {row.Parts,6} {row.BatchMiB,9:0} {row.Activities,10} {row.MiBPerActivity,12:0} {row.SubOrchestrations,6} {row.MostHistoryEvents,10}");
+            }
+        }
+
         return text.ToString();
     }
 
     private static string Cell(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 }
 
-internal sealed record BenchmarkReport(long SizeBytes, int Runs, int PartsInFlight, long? Gen0Budget, int ProcessorCount, IReadOnlyList<PathReport> Paths);
+internal sealed record BenchmarkReport(long SizeBytes, int Runs, int PartsInFlight, long? Gen0Budget, int ProcessorCount, IReadOnlyList<PathReport> Paths)
+{
+    public IReadOnlyList<PlannerRow> Planner { get; init; } = [];
+}
+
+/// <summary>A deletion at the end of a scope, of a file that may not have been made.</summary>
+internal sealed class FileDeletion(string? path) : IDisposable
+{
+    public void Dispose()
+    {
+        if (path is not null)
+        {
+            File.Delete(path);
+        }
+    }
+}
 
 internal sealed record PathReport(
     string Path,
@@ -394,3 +504,51 @@ internal sealed record PathReport(
     double CpuSecondsPerGiB,
     double? CpuRatioToSameWork,
     IReadOnlyList<double> RunsMegabytesPerSecond);
+
+/// <summary>
+/// What the planner and the workflow's defaults make of a 200 GB file for one kind of target: copy activities (one per
+/// batch), transfer sub-orchestrations, and a bound on the history events of the fullest orchestration.
+/// </summary>
+internal sealed record PlannerRow(string Target, double PartMiB, int Parts, double BatchMiB, int Activities, double MiBPerActivity, int SubOrchestrations, int MostHistoryEvents)
+{
+    private const long Size = 200L * 1000 * 1000 * 1000;
+
+    /// <summary>Per activity: TaskScheduled, TaskCompleted, and at most one OrchestratorStarted/Completed pair for the replay its completion wakes.</summary>
+    private const int EventsPerActivity = 4;
+
+    /// <summary>ExecutionStarted, ExecutionCompleted and the first replay's pair.</summary>
+    private const int EventsPerOrchestration = 4;
+
+    /// <summary>The job's own activities besides the copies: prepare, commit, metadata, categories, status, processing check, archive.</summary>
+    private const int JobSteps = 7;
+
+    public static IReadOnlyList<PlannerRow> For200GB()
+    {
+        var settings = new WorkflowSettings();
+        var url = new Uri("http://127.0.0.1/planner");
+        TransferTargetSpec[] targets =
+        [
+            new AzureBlobSasTargetSpec(url), // MediaValet
+            new S3MultipartTargetSpec(url, "bucket", "key"), // Panopto (and the S3 SDK path)
+            new PhasedChunkTargetSpec(url, "asset", "file.mp4"), // Prepr
+        ];
+        return [.. targets.Select(target =>
+        {
+            var plan = PartPlanner.Plan(Size, target.GetPartRules());
+            var batches = plan.GetBatches(settings.BatchBytes);
+            var perSlice = Math.Max(1, settings.BatchesPerSubOrchestration);
+            var slices = batches.Count <= perSlice ? 0 : (batches.Count + perSlice - 1) / perSlice;
+            var parent = (EventsPerActivity * (JobSteps + (slices == 0 ? batches.Count : slices))) + EventsPerOrchestration;
+            var slice = slices == 0 ? 0 : (EventsPerActivity * perSlice) + EventsPerOrchestration;
+            return new PlannerRow(
+                target.GetPartRules().Target,
+                plan.PartSize / (double)PartRules.MiB,
+                plan.PartCount,
+                batches.Max(b => b.PartCount) * plan.PartSize / (double)PartRules.MiB,
+                batches.Count,
+                Size / (double)PartRules.MiB / batches.Count,
+                slices,
+                Math.Max(parent, slice));
+        })];
+    }
+}

@@ -1,7 +1,7 @@
 namespace FunctionsUploader.Benchmarks;
 
 /// <summary>The command line: what to move, how often, and how to report it.</summary>
-internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOnlyList<string> Paths, int PartsInFlight, long? Gen0Budget)
+internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOnlyList<string> Paths, int PartsInFlight, long? Gen0Budget, bool CliReadyToRun = true)
 {
     /// <summary>
     /// The most gen0 garbage the measured processes let pile up before a collection. .NET sizes gen0 from the L3 cache,
@@ -11,7 +11,7 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
     /// </summary>
     public const long DefaultGen0Budget = 16 * 1024 * 1024;
 
-    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, CurlMultipart, CurlBlocks, TransferUtility, BlobRead, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk];
+    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, CurlMultipart, CurlBlocks, TransferUtility, BlobRead, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk, FileStreamed, EngineCli];
 
     public const string CurlPipe = "curl-pipe";
     public const string CurlMd5Pipe = "curl-md5-pipe";
@@ -25,13 +25,20 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
     public const string AzureStreamed = "azure-streamed";
     public const string S3Presigned = "s3-presigned";
     public const string S3Sdk = "s3-sdk";
+    /// <summary>The bare transfer a MediaValet job makes from a local file: the file's blocks streamed into a SAS URL in Azurite, no engine.</summary>
+    public const string FileStreamed = "file-streamed";
+    /// <summary>The whole job: the published `uploader upload &lt;file&gt; --vendor mediavalet --sandbox`, on the Durable Task Framework, start to exit.</summary>
+    public const string EngineCli = "engine-cli";
 
     public const string Usage = """
-        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,curl-blocks,transferutility,blob-read,azure-server-side,azure-streamed,s3-presigned,s3-sdk]
-                         [--parts-in-flight 4] [--gen0-budget 16MiB|default] [--json]
+        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,curl-blocks,transferutility,blob-read,azure-server-side,azure-streamed,s3-presigned,s3-sdk,file-streamed,engine-cli]
+                         [--parts-in-flight 4] [--gen0-budget 16MiB|default] [--cli-build readytorun|il] [--json]
         Creates a random file of --size in Azurite and copies it along each path to the emulators, --runs times, in turn.
         Sizes take B, KiB, MiB or GiB. Prints medians per path, ratios to the curl pipe and to TransferUtility, and peak memory.
         --gen0-budget sets DOTNET_GCGen0MaxBudget for the measured processes ("default": the runtime's own choice).
+        engine-cli publishes the CLI from this repository (--cli-build: ReadyToRun, as it ships, or plain IL) and runs a
+        whole --sandbox job to MediaValet; file-streamed is the same transfer without the engine. A planner table shows
+        activities, sub-orchestrations and history events for a 200 GB file.
         """;
 
     /// <summary>The curl baselines: the same bytes between the same servers, in curl processes the benchmark times and meters.</summary>
@@ -42,6 +49,7 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
     {
         S3Presigned or S3Sdk => CurlMultipart,
         AzureStreamed => CurlBlocks,
+        EngineCli => FileStreamed,
         _ => null,
     };
 
@@ -59,6 +67,15 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
                 "--parts-in-flight" => settings with { PartsInFlight = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--gen0-budget" => settings with { Gen0Budget = Value() is "default" ? null : ParseSize(args[i]) },
                 "--json" => settings with { Json = true },
+                "--cli-build" => settings with
+                {
+                    CliReadyToRun = Value().ToLowerInvariant() switch
+                    {
+                        "readytorun" => true,
+                        "il" => false,
+                        _ => throw new ArgumentException($"--cli-build takes readytorun or il, not '{args[i]}'.\n{Usage}"),
+                    },
+                },
                 _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
             };
         }

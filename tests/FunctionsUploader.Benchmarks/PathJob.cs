@@ -25,7 +25,8 @@ internal sealed record PathJob(
     Uri S3Endpoint,
     string Bucket,
     string DestinationKey,
-    int PartsInFlight)
+    int PartsInFlight,
+    string? LocalFile = null)
 {
     /// <summary>Picovico's fixed part size.</summary>
     public const long PresignedPartSize = 5 * PartRules.MiB;
@@ -38,7 +39,7 @@ internal sealed record PathJob(
     public async Task<PathResult> RunAsync(string warmUpBlob)
     {
         using var meter = new ProcessMeter();
-        await (this with { SourceBlob = warmUpBlob, DestinationKey = DestinationKey + ".warm-up" }).MoveAsync(Stopwatch.StartNew());
+        await (this with { SourceBlob = warmUpBlob, DestinationKey = DestinationKey + ".warm-up", LocalFile = null }).MoveAsync(Stopwatch.StartNew());
         var jit = JitInfo.GetCompilationTime();
         var socketBytes = await meter.SocketBytesAsync();
         var fileBytes = ProcessMeter.FileBytes();
@@ -65,10 +66,11 @@ internal sealed record PathJob(
         var options = new TransferOptions { PartsInFlight = PartsInFlight };
         var engine = new TransferEngine(options);
         using var s3 = new AmazonS3Client(S3Credentials, S3MultipartTarget.CreateConfig(S3Spec, options));
-        var source = await BlobTransferSource.OpenAsync(staging);
+        // file-streamed reads a local file; its warm-up (no LocalFile) warms the same target from a small blob.
+        ITransferSource source = LocalFile is null ? await BlobTransferSource.OpenAsync(staging) : new FileTransferSource(LocalFile);
         switch (Path)
         {
-            case BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed:
+            case BenchmarkSettings.AzureServerSide or BenchmarkSettings.AzureStreamed or BenchmarkSettings.FileStreamed:
                 var uploadUrl = container.GetBlobClient(DestinationKey)
                     .GenerateSasUri(BlobSasPermissions.Read | BlobSasPermissions.Create | BlobSasPermissions.Write, DateTimeOffset.UtcNow.AddHours(6));
                 var spec = new AzureBlobSasTargetSpec(uploadUrl) { ServerSideCopy = Path == BenchmarkSettings.AzureServerSide };
