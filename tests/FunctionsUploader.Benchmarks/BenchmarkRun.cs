@@ -46,8 +46,9 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
 
         // The paths that start from a local file (as a CLI user does) read the same bytes from one.
         var localFile = settings.Paths.Any(p => p is BenchmarkSettings.FileStreamed or BenchmarkSettings.EngineCli) ? await DownloadAsync(staging) : null;
-        using var deleteLocalFile = new FileDeletion(localFile);
+        using var deleteLocalFile = new TemporaryPath(localFile);
         var cli = settings.Paths.Contains(BenchmarkSettings.EngineCli) ? await PublishCliAsync() : null;
+        using var deleteCli = new TemporaryPath(cli is null ? null : Path.GetDirectoryName(cli));
         var results = settings.Paths.ToDictionary(p => p, _ => new List<PathResult>());
         for (var run = 1; run <= settings.Runs; run++)
         {
@@ -473,12 +474,16 @@ internal sealed record BenchmarkReport(long SizeBytes, int Runs, int PartsInFlig
     public IReadOnlyList<PlannerRow> Planner { get; init; } = [];
 }
 
-/// <summary>A deletion at the end of a scope, of a file that may not have been made.</summary>
-internal sealed class FileDeletion(string? path) : IDisposable
+/// <summary>A file or folder the run made for itself (or null: none was needed), deleted at the end of a scope.</summary>
+internal sealed class TemporaryPath(string? path) : IDisposable
 {
     public void Dispose()
     {
-        if (path is not null)
+        if (path is not null && Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        else if (path is not null)
         {
             File.Delete(path);
         }
