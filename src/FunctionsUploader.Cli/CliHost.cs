@@ -108,6 +108,19 @@ internal sealed class CliHost : IDisposable
     public Task<StateAccount> OpenStateAsync(bool runJobs, CancellationToken cancellationToken) =>
         StateAccount.OpenAsync(Options, StateDirectory, exclusive: runJobs, cancellationToken);
 
+    /// <summary>The jobs for every source, in the order given; the first source that cannot be taken stops them all, before any starts.</summary>
+    public async Task<IReadOnlyList<UploadJob>> JobsForAsync(IEnumerable<UploadInstructions> instructions, CancellationToken cancellationToken)
+    {
+        var jobs = new List<UploadJob>();
+        foreach (var one in instructions)
+        {
+            jobs.AddRange(await JobsForAsync(one, cancellationToken));
+        }
+
+        var repeated = jobs.GroupBy(j => j.JobId).FirstOrDefault(g => g.Count() > 1);
+        return repeated is null ? jobs : throw new IntakeException(repeated.Key, ["two of the sources given make this same job (the same file twice?); give each file once"]);
+    }
+
     public async Task<IReadOnlyList<UploadJob>> JobsForAsync(UploadInstructions instructions, CancellationToken cancellationToken)
     {
         if (File.Exists(instructions.Source))

@@ -81,7 +81,7 @@ public static class UploaderCli
 
     private static Command UploadCommand(Option<FileInfo?> config, Option<bool> json, TextWriter output, TextWriter errors)
     {
-        var source = new Argument<string>("source") { Description = "A local file, or the name of a file in the staging container." };
+        var source = new Argument<string[]>("source") { Description = "Local files, or names of files in the staging container: their jobs run side by side.", Arity = ArgumentArity.OneOrMore };
         var vendor = new Option<string[]>("--vendor") { Description = "The vendor to upload to (mediavalet, picovico, prepr, panopto).", Required = true };
         var title = new Option<string?>("--title");
         var description = new Option<string?>("--description");
@@ -92,15 +92,21 @@ public static class UploaderCli
         var jobId = new Option<string?>("--job-id") { Description = "Your own job id (letters, digits, . _ : -)." };
         var newVersionOf = new Option<string?>("--new-version-of") { Description = "Upload as a new version of this existing asset (MediaValet)." };
         var sandbox = new Option<bool>("--sandbox") { Description = "Run against local vendor simulators and storage emulators started for this run, and read the result back to verify it." };
-        var command = new Command("upload", "Upload one file and wait until the vendor has it.")
+        var command = new Command("upload", "Upload files and wait until the vendor has them.")
         {
             source, vendor, title, description, category, metadata, status, folder, jobId, newVersionOf, sandbox,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var instructions = new UploadInstructions
+            var sources = parse.GetValue(source) ?? [];
+            if (sources.Length > 1 && parse.GetValue(jobId) is not null)
             {
-                Source = parse.GetValue(source),
+                throw new IntakeException("--job-id", [$"names one job, but {sources.Length} sources were given; give one source with it"]);
+            }
+
+            var instructions = sources.Select(s => new UploadInstructions
+            {
+                Source = s,
                 Vendors = parse.GetValue(vendor),
                 Title = parse.GetValue(title),
                 Description = parse.GetValue(description),
@@ -110,7 +116,7 @@ public static class UploaderCli
                 Folder = parse.GetValue(folder),
                 JobId = parse.GetValue(jobId),
                 NewVersionOf = parse.GetValue(newVersionOf),
-            };
+            }).ToList();
             if (parse.GetValue(sandbox))
             {
                 return await RunInSandboxAsync(parse.GetValue(config), instructions, parse.GetValue(json), output, errors, cancellationToken);
@@ -128,7 +134,7 @@ public static class UploaderCli
     /// The whole job against simulators and emulators started for this run only, with a fresh state folder (so a
     /// sandbox run never resumes a real job): then the bytes are read back from the vendor and checked.
     /// </summary>
-    private static async Task<int> RunInSandboxAsync(FileInfo? config, UploadInstructions instructions, bool json, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    private static async Task<int> RunInSandboxAsync(FileInfo? config, IReadOnlyList<UploadInstructions> instructions, bool json, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         if (!json)
         {
@@ -346,6 +352,7 @@ public static class UploaderCli
     {
         var view = new ProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) }), quiet: json);
         var results = new List<UploadResult>();
+        // Every job starts before the first is waited for: the engine runs them side by side.
         foreach (var job in jobs)
         {
             var known = await engine.GetAsync(job.JobId);
@@ -353,7 +360,10 @@ public static class UploaderCli
             {
                 await engine.StartAsync(job);
             }
+        }
 
+        foreach (var job in jobs)
+        {
             UploadResult result;
             try
             {

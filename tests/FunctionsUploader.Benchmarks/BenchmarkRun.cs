@@ -45,9 +45,11 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         using var s3 = new AmazonS3Client(PathJob.S3Credentials, S3MultipartTarget.CreateConfig(s3Spec, new TransferOptions()));
 
         // The paths that start from a local file (as a CLI user does) read the same bytes from one.
-        var localFile = settings.Paths.Any(p => p is BenchmarkSettings.FileStreamed or BenchmarkSettings.EngineCli) ? await DownloadAsync(staging) : null;
+        var localFile = settings.Paths.Any(p => p is BenchmarkSettings.FileStreamed or BenchmarkSettings.EngineCli or BenchmarkSettings.EngineCliFiles) ? await DownloadAsync(staging) : null;
         using var deleteLocalFile = new TemporaryPath(localFile);
-        var cli = settings.Paths.Contains(BenchmarkSettings.EngineCli) ? await PublishCliAsync() : null;
+        var manyFiles = settings.Paths.Contains(BenchmarkSettings.EngineCliFiles) ? await CutAsync(localFile!, BenchmarkSettings.ManyFiles) : null;
+        using var deleteManyFiles = new TemporaryPath(manyFiles is null ? null : Path.GetDirectoryName(manyFiles[0].File));
+        var cli = settings.Paths.Any(p => p is BenchmarkSettings.EngineCli or BenchmarkSettings.EngineCliFiles) ? await PublishCliAsync() : null;
         using var deleteCli = new TemporaryPath(cli is null ? null : Path.GetDirectoryName(cli));
         var results = settings.Paths.ToDictionary(p => p, _ => new List<PathResult>());
         for (var run = 1; run <= settings.Runs; run++)
@@ -60,7 +62,8 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                     BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe => await CurlPipeAsync(staging, s3, key, md5: path == BenchmarkSettings.CurlMd5Pipe, sourceMd5),
                     BenchmarkSettings.CurlMultipart => await CurlMultipartAsync(staging, s3, key, s3Spec.PartSize),
                     BenchmarkSettings.CurlBlocks => await CurlBlocksAsync(staging, container.GetBlockBlobClient(key)),
-                    BenchmarkSettings.EngineCli => await EngineCliAsync(cli!, localFile!, sourceMd5),
+                    BenchmarkSettings.EngineCli => await EngineCliAsync(cli!, [(localFile!, sourceMd5)]),
+                    BenchmarkSettings.EngineCliFiles => await EngineCliAsync(cli!, manyFiles!),
                     _ => await ChildAsync(new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight, path == BenchmarkSettings.FileStreamed ? localFile : null), settings.Gen0Budget),
                 };
                 await VerifyAndDeleteAsync(path, key, sourceMd5, container, s3);
@@ -253,6 +256,27 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         return file;
     }
 
+    /// <summary>Cuts <paramref name="file"/> into <paramref name="count"/> files of (nearly) equal size in a folder of their own, with their MD5s.</summary>
+    private static async Task<IReadOnlyList<(string File, string Md5)>> CutAsync(string file, int count)
+    {
+        Status($"Cutting the source into {count} files ...");
+        var folder = Directory.CreateTempSubdirectory("benchmark-files-").FullName;
+        var length = new FileInfo(file).Length;
+        var pieces = new List<(string, string)>();
+        await using var source = File.OpenRead(file);
+        for (var index = 0; index < count; index++)
+        {
+            var piece = Path.Combine(folder, $"clip-{index + 1:D2}.mp4");
+            var size = (length * (index + 1) / count) - (length * index / count);
+            var bytes = new byte[size];
+            await source.ReadExactlyAsync(bytes);
+            await File.WriteAllBytesAsync(piece, bytes);
+            pieces.Add((piece, Convert.ToHexStringLower(MD5.HashData(bytes))));
+        }
+
+        return pieces;
+    }
+
     /// <summary>
     /// Publishes the CLI from this repository as it ships (ReadyToRun for this machine's runtime identifier) into a
     /// temporary folder, and returns its executable.
@@ -282,16 +306,17 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     }
 
     /// <summary>
-    /// One whole MediaValet job through the published CLI on its own sandbox (simulators, emulators, the engine's state
-    /// Azurite), start to exit: what a user waits for. Its CPU, JIT and peak memory come from the startup hook.
+    /// One `uploader upload` of <paramref name="files"/> to MediaValet through the published CLI on its own sandbox
+    /// (simulators, emulators, the engine's state Azurite), start to exit: what a user waits for. Every job must end
+    /// Completed with the file's MD5 at the vendor. Its CPU, JIT and peak memory come from the startup hook.
     /// </summary>
-    private async Task<PathResult> EngineCliAsync(string uploader, string localFile, string sourceMd5)
+    private static async Task<PathResult> EngineCliAsync(string uploader, IReadOnlyList<(string File, string Md5)> files)
     {
         var meter = Path.GetTempFileName();
         try
         {
             var start = new ProcessStartInfo(uploader) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-            foreach (var argument in new[] { "upload", localFile, "--vendor", "mediavalet", "--sandbox", "--json" })
+            foreach (var argument in new[] { "upload" }.Concat(files.Select(f => f.File)).Concat(["--vendor", "mediavalet", "--sandbox", "--json"]))
             {
                 start.ArgumentList.Add(argument);
             }
@@ -305,11 +330,15 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             await process.WaitForExitAsync();
             clock.Stop();
             using var result = JsonDocument.Parse(await output);
-            var outcome = result.RootElement.GetProperty("outcome").GetString();
-            var delivered = result.RootElement.GetProperty("destinationMd5").GetString();
-            if (process.ExitCode != 0 || outcome != "Completed" || delivered != sourceMd5)
+            // One job prints its result; several print an array of them, in the order of the files.
+            var results = result.RootElement.ValueKind == JsonValueKind.Array ? [.. result.RootElement.EnumerateArray()] : new[] { result.RootElement };
+            var wrong = files.Zip(results, (file, job) => (file, Outcome: job.GetProperty("outcome").GetString(), Md5: job.GetProperty("destinationMd5").GetString()))
+                .Where(j => j.Outcome != "Completed" || j.Md5 != j.file.Md5)
+                .Select(j => $"{Path.GetFileName(j.file.File)} ended {j.Outcome}, the vendor holds MD5 {j.Md5}, the file has {j.file.Md5}")
+                .ToList();
+            if (process.ExitCode != 0 || results.Length != files.Count || wrong.Count > 0)
             {
-                throw new InvalidOperationException($"engine-cli ended {outcome} (exit {process.ExitCode}), the vendor holds MD5 {delivered}, the source has {sourceMd5}: {await errors}");
+                throw new InvalidOperationException($"{uploader} exited {process.ExitCode} with {results.Length} results for {files.Count} files: {string.Join("; ", wrong)}\n{await errors}");
             }
 
             var figures = (await File.ReadAllTextAsync(meter)).Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
@@ -349,7 +378,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     /// <summary>Every run must land byte-exact; then its copy goes, so that a 4 GiB run does not fill the disk.</summary>
     private static async Task VerifyAndDeleteAsync(string path, string key, string sourceMd5, BlobContainerClient container, IAmazonS3 s3)
     {
-        if (path is BenchmarkSettings.BlobRead or BenchmarkSettings.EngineCli)
+        if (path is BenchmarkSettings.BlobRead or BenchmarkSettings.EngineCli or BenchmarkSettings.EngineCliFiles)
         {
             return; // Nothing delivered here: the child checked that it read every byte; the CLI job checked its vendor's copy.
         }

@@ -11,7 +11,7 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
     /// </summary>
     public const long DefaultGen0Budget = 16 * 1024 * 1024;
 
-    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, CurlMultipart, CurlBlocks, TransferUtility, BlobRead, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk, FileStreamed, EngineCli];
+    public static readonly string[] AllPaths = [CurlPipe, CurlMd5Pipe, CurlMultipart, CurlBlocks, TransferUtility, BlobRead, AzureServerSide, AzureStreamed, S3Presigned, S3Sdk, FileStreamed, EngineCli, EngineCliFiles];
 
     public const string CurlPipe = "curl-pipe";
     public const string CurlMd5Pipe = "curl-md5-pipe";
@@ -29,15 +29,21 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
     public const string FileStreamed = "file-streamed";
     /// <summary>The whole job: the published `uploader upload &lt;file&gt; --vendor mediavalet --sandbox`, on the Durable Task Framework, start to exit.</summary>
     public const string EngineCli = "engine-cli";
+    /// <summary>The same bytes as <see cref="ManyFiles"/> files, all in one `uploader upload` (so one sign-in, jobs side by side).</summary>
+    public const string EngineCliFiles = "engine-cli-files";
+
+    /// <summary>How many files engine-cli-files cuts the source into: 50 of 20 MiB for a 1 GiB source.</summary>
+    public const int ManyFiles = 50;
 
     public const string Usage = """
-        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,curl-blocks,transferutility,blob-read,azure-server-side,azure-streamed,s3-presigned,s3-sdk,file-streamed,engine-cli]
+        usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,curl-blocks,transferutility,blob-read,azure-server-side,azure-streamed,s3-presigned,s3-sdk,file-streamed,engine-cli,engine-cli-files]
                          [--parts-in-flight 4] [--gen0-budget 16MiB|default] [--cli-build readytorun|il] [--json]
         Creates a random file of --size in Azurite and copies it along each path to the emulators, --runs times, in turn.
         Sizes take B, KiB, MiB or GiB. Prints medians per path, ratios to the curl pipe and to TransferUtility, and peak memory.
         --gen0-budget sets DOTNET_GCGen0MaxBudget for the measured processes ("default": the runtime's own choice).
         engine-cli publishes the CLI from this repository (--cli-build: ReadyToRun, as it ships, or plain IL) and runs a
-        whole --sandbox job to MediaValet; file-streamed is the same transfer without the engine. A planner table shows
+        whole --sandbox job to MediaValet; file-streamed is the same transfer without the engine; engine-cli-files sends
+        the same bytes as 50 files in one upload command. A planner table shows
         activities, sub-orchestrations and history events for a 200 GB file.
         """;
 
@@ -50,6 +56,7 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
         S3Presigned or S3Sdk => CurlMultipart,
         AzureStreamed => CurlBlocks,
         EngineCli => FileStreamed,
+        EngineCliFiles => EngineCli,
         _ => null,
     };
 

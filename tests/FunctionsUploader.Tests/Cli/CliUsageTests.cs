@@ -18,6 +18,8 @@ public sealed class CliUsageTests : IDisposable
         { ["upload", "{file}", "--vendor", "prepr", "--vendor", "mediavalet"], "a local file goes to one vendor per run" },
         { ["upload", "{file}", "--vendor", "prepr", "--metadata", "novalue"], "'novalue' is not key=value" },
         { ["upload", "{file}", "--vendor", "prepr", "--job-id", "a/b"], "the job id may hold only letters, digits" },
+        { ["upload", "{file}", "{file}", "--vendor", "prepr", "--job-id", "mine"], "--job-id: names one job, but 2 sources were given; give one source with it" },
+        { ["upload", "{file}", "{file}", "--vendor", "prepr"], "two of the sources given make this same job (the same file twice?); give each file once" },
         { ["resume", "never-started"], "never-started: no job with this id was started" },
         { ["status", "never-started"], "never-started: no job with this id has run here" },
         { ["status"], "no jobs have run here yet" },

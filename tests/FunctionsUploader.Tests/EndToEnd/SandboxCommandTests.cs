@@ -36,4 +36,32 @@ public sealed class SandboxCommandTests : IDisposable
         Assert.NotNull(result.VendorAssetId);
         Assert.True(File.Exists(file));
     }
+
+    [Fact]
+    public async Task Upload_of_several_files_runs_a_job_for_each_and_verifies_every_one()
+    {
+        var files = Enumerable.Range(1, 4).Select(i => (Path: Path.Combine(_folder, $"clip {i}.mp4"), Data: TestData.Bytes((3 * 1024 * 1024) + i, seed: 70 + i))).ToList();
+        foreach (var (path, data) in files)
+        {
+            await File.WriteAllBytesAsync(path, data);
+        }
+
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+
+        var exit = await UploaderCli.RunAsync(["upload", .. files.Select(f => f.Path), "--vendor", "picovico", "--sandbox", "--json"], output, errors);
+
+        Assert.True(exit == UploaderCli.Done, $"exit {exit}: {errors}{output}");
+        var results = JsonSerializer.Deserialize<UploadResult[]>(output.ToString(), WorkflowJson.Options)!;
+        Assert.Equal(files.Count, results.Length);
+        foreach (var ((_, data), result) in files.Zip(results))
+        {
+            Assert.Equal(UploadOutcome.Completed, result.Outcome);
+            Assert.Equal(data.Length, result.Bytes);
+            Assert.Equal(TestData.Md5Hex(data), result.SourceMd5);
+            Assert.Equal(result.SourceMd5, result.DestinationMd5);
+        }
+
+        Assert.Equal(files.Count, results.Select(r => r.VendorAssetId).Distinct().Count());
+    }
 }
