@@ -24,6 +24,9 @@ public static class UploaderCli
     public const int BadInput = 2;
     public const int Stopped = 130;
 
+    /// <summary>How many jobs of one command are looked up and started at a time (each is a few state-store calls).</summary>
+    private const int JobsStartedAtOnce = 8;
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -353,14 +356,14 @@ public static class UploaderCli
         var view = new ProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) }), quiet: json);
         var results = new List<UploadResult>();
         // Every job starts before the first is waited for: the engine runs them side by side.
-        foreach (var job in jobs)
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = JobsStartedAtOnce, CancellationToken = cancellationToken }, async (job, _) =>
         {
             var known = await engine.GetAsync(job.JobId);
             if (known is null || (restart && known.IsFinished && known.Result?.Outcome != UploadOutcome.Completed))
             {
                 await engine.StartAsync(job);
             }
-        }
+        });
 
         foreach (var job in jobs)
         {

@@ -30,6 +30,12 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     private const long WarmUpSize = 6 * PartRules.MiB;
     private const double Megabyte = 1_000_000;
 
+    /// <summary>
+    /// Keeps the measured processes' tiered compilation worker alive while they run (it ends after 4 s idle by default),
+    /// so that its CPU can be read (ProcessMeter): an hour, in hexadecimal as the runtime reads its DOTNET_ settings.
+    /// </summary>
+    private static readonly (string Name, string Value) TieringWorkerTimeout = ("DOTNET_TC_BackgroundWorkerTimeoutMs", "36EE80");
+
     public async Task<int> RunAsync()
     {
         Status($"Starting Azurite and s3rver ...");
@@ -49,7 +55,14 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         using var deleteLocalFile = new TemporaryPath(localFile);
         var manyFiles = settings.Paths.Contains(BenchmarkSettings.EngineCliFiles) ? await CutAsync(localFile!, BenchmarkSettings.ManyFiles) : null;
         using var deleteManyFiles = new TemporaryPath(manyFiles is null ? null : Path.GetDirectoryName(manyFiles[0].File));
-        var cli = settings.Paths.Any(p => p is BenchmarkSettings.EngineCli or BenchmarkSettings.EngineCliFiles) ? await PublishCliAsync() : null;
+        // The measured processes run as they ship: published (ReadyToRun by default) from this clone.
+        var children = settings.Paths.Any(p => !BenchmarkSettings.IsCurl(p) && p is not (BenchmarkSettings.EngineCli or BenchmarkSettings.EngineCliFiles))
+            ? Path.Combine(await PublishAsync(Path.Combine("tests", "FunctionsUploader.Benchmarks")), "FunctionsUploader.Benchmarks")
+            : null;
+        using var deleteChildren = new TemporaryPath(children is null ? null : Path.GetDirectoryName(children));
+        var cli = settings.Paths.Any(p => p is BenchmarkSettings.EngineCli or BenchmarkSettings.EngineCliFiles)
+            ? Path.Combine(await PublishAsync(Path.Combine("src", "FunctionsUploader.Cli")), "uploader")
+            : null;
         using var deleteCli = new TemporaryPath(cli is null ? null : Path.GetDirectoryName(cli));
         var results = settings.Paths.ToDictionary(p => p, _ => new List<PathResult>());
         for (var run = 1; run <= settings.Runs; run++)
@@ -64,12 +77,12 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                     BenchmarkSettings.CurlBlocks => await CurlBlocksAsync(staging, container.GetBlockBlobClient(key)),
                     BenchmarkSettings.EngineCli => await EngineCliAsync(cli!, [(localFile!, sourceMd5)]),
                     BenchmarkSettings.EngineCliFiles => await EngineCliAsync(cli!, manyFiles!),
-                    _ => await ChildAsync(new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight, path == BenchmarkSettings.FileStreamed ? localFile : null), settings.Gen0Budget),
+                    _ => await ChildAsync(children!, new PathJob(path, emulators.BlobConnectionString, Container, SourceBlob, emulators.S3Endpoint, Bucket, key, settings.PartsInFlight, path == BenchmarkSettings.FileStreamed ? localFile : null), settings.Gen0Budget),
                 };
                 await VerifyAndDeleteAsync(path, key, sourceMd5, container, s3);
                 await DeleteAsync(key + ".warm-up", container, s3);
                 results[path].Add(result);
-                Status($"run {run}/{settings.Runs} {path,-18} {settings.Size / result.Seconds / Megabyte,7:0.0} MB/s  commit {result.CommitSeconds,5:0.00} s  peak {result.PeakResidentBytes / (double)PartRules.MiB,6:0} MiB  sockets {result.SocketBytes / (double)settings.Size,6:0.000} x size  cpu {result.CpuSeconds,5:0.00} s (jit {result.JitSeconds:0.00} s)  (verified)");
+                Status($"run {run}/{settings.Runs} {path,-18} {settings.Size / result.Seconds / Megabyte,7:0.0} MB/s  commit {result.CommitSeconds,5:0.00} s  peak {result.PeakResidentBytes / (double)PartRules.MiB,6:0} MiB  sockets {result.SocketBytes / (double)settings.Size,6:0.000} x size  cpu {result.CpuSeconds,5:0.00} s (jit {result.JitSeconds:0.00} s, tiering cpu {result.TieringCpuSeconds:0.00} s){(result.ProcessSeconds is { } process ? $"  process {process:0.0} s" : "")}  (verified)");
             }
         }
 
@@ -278,10 +291,10 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     }
 
     /// <summary>
-    /// Publishes the CLI from this repository as it ships (ReadyToRun for this machine's runtime identifier) into a
-    /// temporary folder, and returns its executable.
+    /// Publishes a project of this repository as the app and the CLI ship (ReadyToRun for this machine's runtime
+    /// identifier, unless --build il) into a temporary folder, and returns the folder.
     /// </summary>
-    private async Task<string> PublishCliAsync()
+    private async Task<string> PublishAsync(string project)
     {
         var repository = new DirectoryInfo(AppContext.BaseDirectory);
         while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "FunctionsUploader.sln")))
@@ -291,24 +304,26 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
 
         if (repository is null)
         {
-            throw new InvalidOperationException("engine-cli publishes the CLI from this repository, but the benchmark does not run from inside one.");
+            throw new InvalidOperationException("The benchmark publishes what it measures from this repository, but it does not run from inside one.");
         }
 
-        var output = Directory.CreateTempSubdirectory("benchmark-cli-").FullName;
-        Status($"Publishing the CLI ({(settings.CliReadyToRun ? "ReadyToRun" : "IL")}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}) ...");
-        var (_, _) = await BashAsync(
+        var output = Directory.CreateTempSubdirectory("benchmark-publish-").FullName;
+        var runtime = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        Status($"Publishing {project} ({(settings.ReadyToRun ? "ReadyToRun" : "IL")}, {runtime}) ...");
+        await BashAsync(
             """dotnet publish "$1" -c Release -r "$2" --self-contained false -p:PublishReadyToRun="$3" -o "$4" >&2""",
-            Path.Combine(repository.FullName, "src", "FunctionsUploader.Cli"),
-            System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
-            settings.CliReadyToRun ? "true" : "false",
+            Path.Combine(repository.FullName, project),
+            runtime,
+            settings.ReadyToRun ? "true" : "false",
             output);
-        return Path.Combine(output, "uploader");
+        return output;
     }
 
     /// <summary>
     /// One `uploader upload` of <paramref name="files"/> to MediaValet through the published CLI on its own sandbox
-    /// (simulators, emulators, the engine's state Azurite), start to exit: what a user waits for. Every job must end
-    /// Completed with the file's MD5 at the vendor. Its CPU, JIT and peak memory come from the startup hook.
+    /// (simulators, emulators, the engine's state Azurite). Every job must end Completed with the file's MD5 at the
+    /// vendor. Timed: the jobs, by the engine's clock (and the whole process, start to exit, beside it). Its CPU, JIT and
+    /// peak memory (the whole process's) come from the startup hook.
     /// </summary>
     private static async Task<PathResult> EngineCliAsync(string uploader, IReadOnlyList<(string File, string Md5)> files)
     {
@@ -322,6 +337,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             }
 
             start.Environment["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location;
+            start.Environment[TieringWorkerTimeout.Name] = TieringWorkerTimeout.Value;
             start.Environment[StartupHook.MeterFileVariable] = meter;
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
@@ -341,8 +357,12 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 throw new InvalidOperationException($"{uploader} exited {process.ExitCode} with {results.Length} results for {files.Count} files: {string.Join("; ", wrong)}\n{await errors}");
             }
 
+            // The jobs' own time, by the engine's clock: from the first start to the last outcome. It leaves out what a
+            // production host does not pay per job: the process and the sandbox starting, and the read-back check.
+            var started = results.Min(r => r.GetProperty("startedAt").GetDateTimeOffset());
+            var finished = results.Max(r => r.GetProperty("finishedAt").GetDateTimeOffset());
             var figures = (await File.ReadAllTextAsync(meter)).Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-            return new PathResult(clock.Elapsed.TotalSeconds, 0, (long)figures[3], 0, 0, figures[0], figures[1]);
+            return new PathResult((finished - started).TotalSeconds, 0, (long)figures[3], 0, 0, figures[0], figures[1], figures[4]) { ProcessSeconds = clock.Elapsed.TotalSeconds };
         }
         finally
         {
@@ -350,17 +370,13 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
         }
     }
 
-    private static async Task<PathResult> ChildAsync(PathJob job, long? gen0Budget)
+    private static async Task<PathResult> ChildAsync(string executable, PathJob job, long? gen0Budget)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment[TieringWorkerTimeout.Name] = TieringWorkerTimeout.Value;
         if (gen0Budget is { } budget)
         {
             start.Environment["DOTNET_GCGen0MaxBudget"] = "0x" + budget.ToString("x", CultureInfo.InvariantCulture);
-        }
-
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         }
 
         start.ArgumentList.Add("--child");
@@ -413,8 +429,8 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
     {
         double Speed(PathResult r) => settings.Size / r.Seconds / Megabyte;
         double PartsSpeed(PathResult r) => settings.Size / (r.Seconds - r.CommitSeconds) / Megabyte;
-        // CPU without the JIT's share: what a warm worker pays per GiB moved (the JIT is reported on its own).
-        double CpuPerGiB(PathResult r) => (r.CpuSeconds - r.JitSeconds) / (settings.Size / (double)(1L << 30));
+        // CPU without the tiered compilation worker's: what a warm worker pays per GiB moved (the JIT is reported on its own).
+        double CpuPerGiB(PathResult r) => (r.CpuSeconds - r.TieringCpuSeconds) / (settings.Size / (double)(1L << 30));
         double? Ratio(List<PathResult> runs, string? baseline, Func<PathResult, double> ours, Func<PathResult, double> theirs) =>
             baseline is not null && results.TryGetValue(baseline, out var baseRuns)
                 ? Math.Round(Median(runs.Zip(baseRuns, (run, other) => ours(run) / theirs(other))), 2)
@@ -445,9 +461,13 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                     Math.Round(Median(r.Value.Select(x => x.CommitSeconds)), 2),
                     Math.Round(Median(r.Value.Select(x => x.CpuSeconds)), 2),
                     measured ? Math.Round(Median(r.Value.Select(x => x.JitSeconds)), 2) : null,
+                    measured ? Math.Round(Median(r.Value.Select(x => x.TieringCpuSeconds)), 2) : null,
                     Math.Round(Median(r.Value.Select(CpuPerGiB)), 2),
                     Ratio(r.Value, same, CpuPerGiB, CpuPerGiB),
-                    r.Value.Select(x => Math.Round(Speed(x), 1)).ToList());
+                    r.Value.Select(x => Math.Round(Speed(x), 1)).ToList())
+                {
+                    ProcessSeconds = r.Value.All(x => x.ProcessSeconds is not null) ? Math.Round(Median(r.Value.Select(x => x.ProcessSeconds!.Value)), 1) : null,
+                };
             }).ToList());
     }
 
@@ -465,18 +485,19 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             .AppendLine("MB/s: transfer and commit; parts: without the commit. x curl, x TU: speed over the curl pipe's and TransferUtility's in the same run (median).")
             .AppendLine("x same, parts x same: speed (whole, parts phase) over the curl baseline doing the same protocol (same), paired run by run.")
             .AppendLine("peak MiB: VmHWM of the path's own process (worst run). sockets, disk: bytes through its sockets and files per byte of the file.")
-            .AppendLine("cpu s: CPU time of the path's process (curl rows: every curl, openssl and bash process); jit s: the JIT's part of it.")
-            .AppendLine("cpu/GiB: CPU seconds per GiB without the JIT; x same cpu: that over the same-work curl baseline's.")
+            .AppendLine("cpu s: CPU time of the path's process (curl rows: every curl, openssl and bash process). jit s: time in the JIT (wall-clock,")
+            .AppendLine("JitInfo); tier s: CPU of the tiered compilation worker. cpu/GiB: CPU seconds per GiB without tier s; x same cpu: over the same-work baseline's.")
+            .AppendLine("engine-cli rows: MB/s over the jobs' own time by the engine's clock; process s: the whole `uploader` run, sandbox start and read-back included.")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,
-                $"{"path",-18} {"MB/s",6} {"parts",6} {"x curl",6} {"x TU",5} {"same",-14} {"x same",6} {"parts x same",12} {"peak MiB",8} {"sockets",8} {"disk",5} {"commit s",8} {"cpu s",6} {"jit s",5} {"cpu/GiB",7} {"x same cpu",10}  runs MB/s");
+                $"{"path",-18} {"MB/s",6} {"parts",6} {"x curl",6} {"x TU",5} {"same",-14} {"x same",6} {"parts x same",12} {"peak MiB",8} {"sockets",8} {"disk",5} {"commit s",8} {"cpu s",6} {"jit s",5} {"tier s",6} {"cpu/GiB",7} {"x same cpu",10} {"process s",9}  runs MB/s");
         foreach (var path in report.Paths)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"{path.Path,-18} {path.MegabytesPerSecond,6:0.0} {path.PartsMegabytesPerSecond,6:0.0} {Cell(path.RatioToCurlPipe, "0.00"),6} {Cell(path.RatioToTransferUtility, "0.00"),5} " +
                 $"{path.SameWorkBaseline ?? "-",-14} {Cell(path.RatioToSameWork, "0.00"),6} {Cell(path.PartsRatioToSameWork, "0.00"),12} " +
                 $"{Cell(path.PeakResidentMiB, "0.0"),8} {Cell(path.SocketBytes / (double?)report.SizeBytes, "0.000"),8} {Cell(path.FileBytes / (double?)report.SizeBytes, "0.00"),5} " +
-                $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
+                $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {Cell(path.TieringCpuSeconds, "0.00"),6} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10} {Cell(path.ProcessSeconds, "0.0"),9}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
         }
 
         if (report.Planner.Count > 0)
@@ -535,9 +556,14 @@ internal sealed record PathReport(
     double CommitSeconds,
     double CpuSeconds,
     double? JitSeconds,
+    double? TieringCpuSeconds,
     double CpuSecondsPerGiB,
     double? CpuRatioToSameWork,
-    IReadOnlyList<double> RunsMegabytesPerSecond);
+    IReadOnlyList<double> RunsMegabytesPerSecond)
+{
+    /// <summary>engine-cli paths: the whole process, start to exit (MB/s counts the jobs' own time).</summary>
+    public double? ProcessSeconds { get; init; }
+}
 
 /// <summary>
 /// What the planner and the workflow's defaults make of a 200 GB file for one kind of target: copy activities (one per

@@ -1,7 +1,7 @@
 namespace FunctionsUploader.Benchmarks;
 
 /// <summary>The command line: what to move, how often, and how to report it.</summary>
-internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOnlyList<string> Paths, int PartsInFlight, long? Gen0Budget, bool CliReadyToRun = true)
+internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOnlyList<string> Paths, int PartsInFlight, long? Gen0Budget, bool ReadyToRun = true)
 {
     /// <summary>
     /// The most gen0 garbage the measured processes let pile up before a collection. .NET sizes gen0 from the L3 cache,
@@ -37,14 +37,14 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
 
     public const string Usage = """
         usage: benchmark [--size 256MiB] [--runs 3] [--paths curl-pipe,curl-md5-pipe,curl-multipart,curl-blocks,transferutility,blob-read,azure-server-side,azure-streamed,s3-presigned,s3-sdk,file-streamed,engine-cli,engine-cli-files]
-                         [--parts-in-flight 4] [--gen0-budget 16MiB|default] [--cli-build readytorun|il] [--json]
+                         [--parts-in-flight 4] [--gen0-budget 16MiB|default] [--build readytorun|il] [--json]
         Creates a random file of --size in Azurite and copies it along each path to the emulators, --runs times, in turn.
         Sizes take B, KiB, MiB or GiB. Prints medians per path, ratios to the curl pipe and to TransferUtility, and peak memory.
         --gen0-budget sets DOTNET_GCGen0MaxBudget for the measured processes ("default": the runtime's own choice).
-        engine-cli publishes the CLI from this repository (--cli-build: ReadyToRun, as it ships, or plain IL) and runs a
-        whole --sandbox job to MediaValet; file-streamed is the same transfer without the engine; engine-cli-files sends
-        the same bytes as 50 files in one upload command. A planner table shows
-        activities, sub-orchestrations and history events for a 200 GB file.
+        The measured processes are published from this repository first, as they ship (--build: ReadyToRun, or plain IL).
+        engine-cli runs the CLI's whole --sandbox job to MediaValet; file-streamed is the same transfer without the engine;
+        engine-cli-files sends the same bytes as 50 files in one upload command. A planner table shows activities,
+        sub-orchestrations and history events for a 200 GB file.
         """;
 
     /// <summary>The curl baselines: the same bytes between the same servers, in curl processes the benchmark times and meters.</summary>
@@ -74,13 +74,13 @@ internal sealed record BenchmarkSettings(long Size, int Runs, bool Json, IReadOn
                 "--parts-in-flight" => settings with { PartsInFlight = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--gen0-budget" => settings with { Gen0Budget = Value() is "default" ? null : ParseSize(args[i]) },
                 "--json" => settings with { Json = true },
-                "--cli-build" => settings with
+                "--build" => settings with
                 {
-                    CliReadyToRun = Value().ToLowerInvariant() switch
+                    ReadyToRun = Value().ToLowerInvariant() switch
                     {
                         "readytorun" => true,
                         "il" => false,
-                        _ => throw new ArgumentException($"--cli-build takes readytorun or il, not '{args[i]}'.\n{Usage}"),
+                        _ => throw new ArgumentException($"--build takes readytorun or il, not '{args[i]}'.\n{Usage}"),
                     },
                 },
                 _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),

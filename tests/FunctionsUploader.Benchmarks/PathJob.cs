@@ -41,6 +41,7 @@ internal sealed record PathJob(
         using var meter = new ProcessMeter();
         await (this with { SourceBlob = warmUpBlob, DestinationKey = DestinationKey + ".warm-up", LocalFile = null }).MoveAsync(Stopwatch.StartNew());
         var jit = JitInfo.GetCompilationTime();
+        var tiering = ProcessMeter.TieringCpuSeconds();
         var socketBytes = await meter.SocketBytesAsync();
         var fileBytes = ProcessMeter.FileBytes();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -55,7 +56,8 @@ internal sealed record PathJob(
             await meter.SocketBytesAsync() - socketBytes,
             ProcessMeter.FileBytes() - fileBytes,
             cpu.TotalSeconds,
-            (JitInfo.GetCompilationTime() - jit).TotalSeconds);
+            (JitInfo.GetCompilationTime() - jit).TotalSeconds,
+            ProcessMeter.TieringCpuSeconds() - tiering);
     }
 
     /// <summary>Moves the source along the path; returns how long the commit took.</summary>
@@ -203,10 +205,15 @@ internal sealed record PathJob(
 /// <summary>
 /// What one run of one path measured. Time covers the transfer and its commit, not start-up or warm-up. JitSeconds: the
 /// time the JIT spent inside the measurement (tiered recompilation of code the small warm-up did not make hot); part of
-/// CpuSeconds, though a long-running worker would have paid it long before.
+/// CpuSeconds, though a long-running worker would have paid it long before; wall-clock, so it grows when the machine is
+/// busy. TieringCpuSeconds: the CPU the tiered compilation worker used meanwhile, the JIT's share of CpuSeconds that a
+/// busy machine does not inflate.
 /// </summary>
-internal sealed record PathResult(double Seconds, double CommitSeconds, long PeakResidentBytes, long SocketBytes, long FileBytes, double CpuSeconds, double JitSeconds)
+internal sealed record PathResult(double Seconds, double CommitSeconds, long PeakResidentBytes, long SocketBytes, long FileBytes, double CpuSeconds, double JitSeconds, double TieringCpuSeconds = 0)
 {
+    /// <summary>For a path that runs a whole process (engine-cli): start to exit, where Seconds is the jobs' own time.</summary>
+    public double? ProcessSeconds { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
     public static PathResult FromJson(string json) => JsonSerializer.Deserialize<PathResult>(json)!;

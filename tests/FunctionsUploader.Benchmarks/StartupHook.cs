@@ -4,8 +4,9 @@ using System.Runtime;
 /// <summary>
 /// Loaded into a process the benchmark starts but did not build (the published `uploader`) through the runtime's
 /// DOTNET_STARTUP_HOOKS; when that process exits it writes what it spent to the file named by
-/// FUNCTIONSUPLOADER_METER_FILE: CPU seconds, JIT seconds, methods compiled and peak resident bytes. It uses nothing
-/// but the base library, so it loads into any .NET process without the benchmark's dependencies.
+/// FUNCTIONSUPLOADER_METER_FILE: CPU seconds, JIT seconds, methods compiled, peak resident bytes and the tiered
+/// compilation worker's CPU seconds. It and ProcessMeter use nothing but the base library, so the benchmark's assembly
+/// loads into any .NET process without the benchmark's dependencies.
 /// </summary>
 #pragma warning disable CA1050 // The runtime looks the hook up by this exact name, outside any namespace.
 internal static class StartupHook
@@ -20,14 +21,13 @@ internal static class StartupHook
             return;
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.WriteAllText(file, string.Join(' ', new[]
         {
-            var peak = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))?["VmHWM:".Length..].Trim().Split(' ')[0] ?? "0";
-            File.WriteAllText(file, string.Join(' ',
-                Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-                JitInfo.GetCompilationTime().TotalSeconds.ToString(CultureInfo.InvariantCulture),
-                JitInfo.GetCompiledMethodCount().ToString(CultureInfo.InvariantCulture),
-                (long.Parse(peak, CultureInfo.InvariantCulture) * 1024).ToString(CultureInfo.InvariantCulture)));
-        };
+            Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
+            JitInfo.GetCompilationTime().TotalSeconds,
+            JitInfo.GetCompiledMethodCount(),
+            FunctionsUploader.Benchmarks.ProcessMeter.PeakResidentBytes(),
+            FunctionsUploader.Benchmarks.ProcessMeter.TieringCpuSeconds(),
+        }.Select(f => f.ToString(CultureInfo.InvariantCulture))));
     }
 }

@@ -181,4 +181,10 @@ public sealed record UploadResult(
 {
     /// <summary>What went wrong after the vendor had the file; the job completed all the same.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>When the orchestration began the job, by the engine's clock.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When the job reached its outcome (before any completion callback), by the engine's clock.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
 }

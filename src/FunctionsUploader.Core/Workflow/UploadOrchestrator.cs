@@ -24,7 +24,9 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        var startedAt = context.CurrentUtcDateTime;
         var (result, status) = await UploadAsync(context, input);
+        result = result with { StartedAt = startedAt, FinishedAt = context.CurrentUtcDateTime };
         if (input.Details.CallbackUrl is { } url && await CallbackOrchestrator.NotifyAsync(context, new CallbackRequest(url, result), input.Settings.Retry.Finish) is { } warning)
         {
             // The job's outcome stands; the status and result say the callback did not arrive.

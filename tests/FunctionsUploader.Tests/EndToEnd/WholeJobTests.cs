@@ -48,10 +48,14 @@ public sealed class WholeJobTests(JobWorld world) : IClassFixture<JobWorld>, IDi
         };
         var job = Assert.Single(await host.Intake.FromRequestAsync(request));
 
+        var before = DateTimeOffset.UtcNow;
         var result = await host.RunAsync(job);
 
         Assert.True(result.Outcome == UploadOutcome.Completed, $"{result.Failure}");
         Assert.Equal(size, result.Bytes);
+        // The job's own span, by the engine's clock: inside the test's, start before finish.
+        Assert.InRange(result.StartedAt!.Value, before.AddSeconds(-1), result.FinishedAt!.Value);
+        Assert.InRange(result.FinishedAt.Value, result.StartedAt.Value, DateTimeOffset.UtcNow.AddSeconds(1));
         var asset = await world.Sandbox.InspectAsync(vendor, result.VendorAssetId!);
         Assert.Equal(TestData.Md5Hex(data), asset.Md5);
         Assert.Equal(size, asset.Size);
