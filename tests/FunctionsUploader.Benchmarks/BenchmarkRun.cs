@@ -81,8 +81,9 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 };
                 await VerifyAndDeleteAsync(path, key, sourceMd5, container, s3);
                 await DeleteAsync(key + ".warm-up", container, s3);
+                await DeleteAsync(key + PathJob.NextJobSuffix, container, s3);
                 results[path].Add(result);
-                Status($"run {run}/{settings.Runs} {path,-18} {settings.Size / result.Seconds / Megabyte,7:0.0} MB/s  commit {result.CommitSeconds,5:0.00} s  peak {result.PeakResidentBytes / (double)PartRules.MiB,6:0} MiB  sockets {result.SocketBytes / (double)settings.Size,6:0.000} x size  cpu {result.CpuSeconds,5:0.00} s (jit {result.JitSeconds:0.00} s, tiering cpu {result.TieringCpuSeconds:0.00} s){(result.ProcessSeconds is { } process ? $"  process {process:0.0} s" : "")}  (verified)");
+                Status($"run {run}/{settings.Runs} {path,-18} {settings.Size / result.Seconds / Megabyte,7:0.0} MB/s  commit {result.CommitSeconds,5:0.00} s  peak {result.PeakResidentBytes / (double)PartRules.MiB,6:0} MiB  sockets {result.SocketBytes / (double)settings.Size,6:0.000} x size  cpu {result.CpuSeconds,5:0.00} s (jit {result.JitSeconds:0.00} s, tiering cpu {result.TieringCpuSeconds:0.00} s; next job: jit {result.NextJobJitSeconds:0.00} s, tiering cpu {result.NextJobTieringCpuSeconds:0.00} s){(result.ProcessSeconds is { } process ? $"  process {process:0.0} s" : "")}  (verified)");
             }
         }
 
@@ -466,10 +467,16 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                     Ratio(r.Value, same, CpuPerGiB, CpuPerGiB),
                     r.Value.Select(x => Math.Round(Speed(x), 1)).ToList())
                 {
-                    ProcessSeconds = r.Value.All(x => x.ProcessSeconds is not null) ? Math.Round(Median(r.Value.Select(x => x.ProcessSeconds!.Value)), 1) : null,
+                    ProcessSeconds = MedianOf(r.Value, x => x.ProcessSeconds, 1),
+                    NextJobJitSeconds = MedianOf(r.Value, x => x.NextJobJitSeconds, 2),
+                    NextJobTieringCpuSeconds = MedianOf(r.Value, x => x.NextJobTieringCpuSeconds, 2),
                 };
             }).ToList());
     }
+
+    /// <summary>The rounded median of a figure that only some paths have (null when this one does not).</summary>
+    private static double? MedianOf(List<PathResult> runs, Func<PathResult, double?> figure, int digits) =>
+        runs.All(r => figure(r) is not null) ? Math.Round(Median(runs.Select(r => figure(r)!.Value)), digits) : null;
 
     private static double Median(IEnumerable<double> values)
     {
@@ -487,17 +494,18 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             .AppendLine("peak MiB: VmHWM of the path's own process (worst run). sockets, disk: bytes through its sockets and files per byte of the file.")
             .AppendLine("cpu s: CPU time of the path's process (curl rows: every curl, openssl and bash process). jit s: time in the JIT (wall-clock,")
             .AppendLine("JitInfo); tier s: CPU of the tiered compilation worker. cpu/GiB: CPU seconds per GiB without tier s; x same cpu: over the same-work baseline's.")
+            .AppendLine("next jit, next tier: the same figures for one more (6 MiB) job the same process ran after the measured one.")
             .AppendLine("engine-cli rows: MB/s over the jobs' own time by the engine's clock; process s: the whole `uploader` run, sandbox start and read-back included.")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,
-                $"{"path",-18} {"MB/s",6} {"parts",6} {"x curl",6} {"x TU",5} {"same",-14} {"x same",6} {"parts x same",12} {"peak MiB",8} {"sockets",8} {"disk",5} {"commit s",8} {"cpu s",6} {"jit s",5} {"tier s",6} {"cpu/GiB",7} {"x same cpu",10} {"process s",9}  runs MB/s");
+                $"{"path",-18} {"MB/s",6} {"parts",6} {"x curl",6} {"x TU",5} {"same",-14} {"x same",6} {"parts x same",12} {"peak MiB",8} {"sockets",8} {"disk",5} {"commit s",8} {"cpu s",6} {"jit s",5} {"tier s",6} {"next jit",8} {"next tier",9} {"cpu/GiB",7} {"x same cpu",10} {"process s",9}  runs MB/s");
         foreach (var path in report.Paths)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"{path.Path,-18} {path.MegabytesPerSecond,6:0.0} {path.PartsMegabytesPerSecond,6:0.0} {Cell(path.RatioToCurlPipe, "0.00"),6} {Cell(path.RatioToTransferUtility, "0.00"),5} " +
                 $"{path.SameWorkBaseline ?? "-",-14} {Cell(path.RatioToSameWork, "0.00"),6} {Cell(path.PartsRatioToSameWork, "0.00"),12} " +
                 $"{Cell(path.PeakResidentMiB, "0.0"),8} {Cell(path.SocketBytes / (double?)report.SizeBytes, "0.000"),8} {Cell(path.FileBytes / (double?)report.SizeBytes, "0.00"),5} " +
-                $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {Cell(path.TieringCpuSeconds, "0.00"),6} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10} {Cell(path.ProcessSeconds, "0.0"),9}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
+                $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {Cell(path.TieringCpuSeconds, "0.00"),6} {Cell(path.NextJobJitSeconds, "0.00"),8} {Cell(path.NextJobTieringCpuSeconds, "0.00"),9} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10} {Cell(path.ProcessSeconds, "0.0"),9}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
         }
 
         if (report.Planner.Count > 0)
@@ -563,6 +571,12 @@ internal sealed record PathReport(
 {
     /// <summary>engine-cli paths: the whole process, start to exit (MB/s counts the jobs' own time).</summary>
     public double? ProcessSeconds { get; init; }
+
+    /// <summary>The JIT (wall-clock) of one more small job in the same process after the measured one.</summary>
+    public double? NextJobJitSeconds { get; init; }
+
+    /// <summary>The tiered compilation worker's CPU during that next job.</summary>
+    public double? NextJobTieringCpuSeconds { get; init; }
 }
 
 /// <summary>

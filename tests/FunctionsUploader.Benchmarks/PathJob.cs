@@ -35,7 +35,10 @@ internal sealed record PathJob(
 
     public S3MultipartTargetSpec S3Spec => new(S3Endpoint, Bucket, DestinationKey);
 
-    /// <summary>Runs the path once on <paramref name="warmUpBlob"/> outside the clock (a worker is warm), then measures it on the source.</summary>
+    /// <summary>
+    /// Runs the path once on <paramref name="warmUpBlob"/> outside the clock (a worker is warm), then measures it on the
+    /// source, then runs it once more on the warm-up blob to see what the JIT costs the next job.
+    /// </summary>
     public async Task<PathResult> RunAsync(string warmUpBlob)
     {
         using var meter = new ProcessMeter();
@@ -49,7 +52,7 @@ internal sealed record PathJob(
         var commit = await MoveAsync(clock);
         clock.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        return new PathResult(
+        var result = new PathResult(
             clock.Elapsed.TotalSeconds,
             commit.TotalSeconds,
             ProcessMeter.PeakResidentBytes(),
@@ -58,7 +61,20 @@ internal sealed record PathJob(
             cpu.TotalSeconds,
             (JitInfo.GetCompilationTime() - jit).TotalSeconds,
             ProcessMeter.TieringCpuSeconds() - tiering);
+
+        // The next job in the same (now warm) process: what the JIT costs a worker per job once it has moved a file.
+        jit = JitInfo.GetCompilationTime();
+        tiering = ProcessMeter.TieringCpuSeconds();
+        await (this with { SourceBlob = warmUpBlob, DestinationKey = DestinationKey + NextJobSuffix, LocalFile = null }).MoveAsync(Stopwatch.StartNew());
+        return result with
+        {
+            NextJobJitSeconds = (JitInfo.GetCompilationTime() - jit).TotalSeconds,
+            NextJobTieringCpuSeconds = ProcessMeter.TieringCpuSeconds() - tiering,
+        };
     }
+
+    /// <summary>Where the next job after the measured one writes: the destination key with this suffix.</summary>
+    public const string NextJobSuffix = ".next";
 
     /// <summary>Moves the source along the path; returns how long the commit took.</summary>
     private async Task<TimeSpan> MoveAsync(Stopwatch clock)
@@ -213,6 +229,12 @@ internal sealed record PathResult(double Seconds, double CommitSeconds, long Pea
 {
     /// <summary>For a path that runs a whole process (engine-cli): start to exit, where Seconds is the jobs' own time.</summary>
     public double? ProcessSeconds { get; init; }
+
+    /// <summary>JIT time (wall-clock) of one more small job the same process ran after the measured one.</summary>
+    public double? NextJobJitSeconds { get; init; }
+
+    /// <summary>The tiered compilation worker's CPU during that next job.</summary>
+    public double? NextJobTieringCpuSeconds { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
