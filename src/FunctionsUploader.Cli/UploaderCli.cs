@@ -355,6 +355,7 @@ public static class UploaderCli
     {
         var view = new ProgressView(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) }), quiet: json);
         var results = new List<UploadResult>();
+        var loads = new List<EngineLoad>();
         // Every job starts before the first is waited for: the engine runs them side by side.
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = JobsStartedAtOnce, CancellationToken = cancellationToken }, async (job, _) =>
         {
@@ -387,7 +388,11 @@ public static class UploaderCli
             }
 
             results.Add(result);
-            if (!json)
+            if (json)
+            {
+                loads.Add(await engine.GetEngineLoadAsync(job.JobId, cancellationToken));
+            }
+            else
             {
                 await output.WriteLineAsync(result.Outcome == UploadOutcome.Completed
                     ? $"{job.JobId}: uploaded {result.Bytes} bytes to {job.Vendor} as {result.VendorAssetId}; source {result.ArchivedTo ?? "left in place"}"
@@ -397,7 +402,14 @@ public static class UploaderCli
 
         if (json)
         {
-            await output.WriteLineAsync(results.Count == 1 ? Json(results[0]) : JsonSerializer.Serialize(results, WorkflowJson.Options));
+            // Each result as the app reports it, with what the job cost the engine beside it.
+            var printed = results.Zip(loads, (result, load) =>
+            {
+                var node = JsonSerializer.SerializeToNode(result, WorkflowJson.Options)!.AsObject();
+                node["engine"] = JsonSerializer.SerializeToNode(load, WorkflowJson.Options);
+                return node;
+            }).ToList();
+            await output.WriteLineAsync(printed.Count == 1 ? printed[0].ToJsonString(WorkflowJson.Options) : new System.Text.Json.Nodes.JsonArray([.. printed]).ToJsonString(WorkflowJson.Options));
         }
 
         return results.All(r => r.Outcome == UploadOutcome.Completed) ? Done : JobFailed;

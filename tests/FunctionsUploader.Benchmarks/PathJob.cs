@@ -236,6 +236,13 @@ internal sealed record PathResult(double Seconds, double CommitSeconds, long Pea
     /// <summary>The tiered compilation worker's CPU during that next job.</summary>
     public double? NextJobTieringCpuSeconds { get; init; }
 
+    /// <summary>engine-cli paths: orchestrator executions per job (the CLI's "engine" figures).</summary>
+    public double? ExecutionsPerJob { get; init; }
+
+    public double? HistoryEventsPerJob { get; init; }
+
+    public double? MostHistoryEvents { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
     public static PathResult FromJson(string json) => JsonSerializer.Deserialize<PathResult>(json)!;

@@ -150,17 +150,25 @@ internal sealed class JobEngine : IAsyncDisposable
         return await WaitAsync(jobId, _ => { }, cancellationToken);
     }
 
-    /// <summary>The history events of the job and its transfer slices: how many times their orchestrators ran (replays included).</summary>
-    public async Task<int> CountOrchestratorExecutionsAsync(string jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the job cost the engine, from the histories of the job and its transfer slices: how many times their
+    /// orchestrators ran (replays included), and their history events, in all and in the fullest one.
+    /// </summary>
+    public async Task<EngineLoad> GetEngineLoadAsync(string jobId, CancellationToken cancellationToken)
     {
-        var count = 0;
+        var load = new EngineLoad(0, 0, 0, 0);
         foreach (var instance in await InstancesOfAsync(jobId, cancellationToken))
         {
             var history = await _client.GetOrchestrationHistoryAsync(instance);
-            count += CountOccurrences(history, "\"EventType\":12");
+            var events = CountOccurrences(history, "\"EventType\":");
+            load = new EngineLoad(
+                load.Orchestrations + 1,
+                load.OrchestratorExecutions + CountOccurrences(history, "\"EventType\":12"),
+                load.HistoryEvents + events,
+                Math.Max(load.MostHistoryEvents, events));
         }
 
-        return count;
+        return load;
     }
 
     public async ValueTask DisposeAsync()
@@ -246,6 +254,9 @@ internal sealed class JobEngine : IAsyncDisposable
     // A failed orchestration's output is the exception's text, stack trace included: the first line says why.
     private static string? FirstLine(string? text) => text?.Split('\n', 2)[0].Trim();
 }
+
+/// <summary>What a job cost the engine: its orchestrations (the job and its transfer slices), their executions (replays included) and history events.</summary>
+internal sealed record EngineLoad(int Orchestrations, int OrchestratorExecutions, int HistoryEvents, int MostHistoryEvents);
 
 /// <summary>What the engine knows of one job: its input, last custom status, and how it ended.</summary>
 internal sealed record JobState(

@@ -105,6 +105,6 @@ public sealed class KilledProcessResumeTests(JobWorld world, ITestOutputHelper l
     {
         using var host = CliHost.Build(new FileInfo(config));
         await using var engine = await host.OpenEngineAsync(runJobs: false, CancellationToken.None);
-        return await engine.CountOrchestratorExecutionsAsync(jobId, CancellationToken.None);
+        return (await engine.GetEngineLoadAsync(jobId, CancellationToken.None)).OrchestratorExecutions;
     }
 }

@@ -35,6 +35,14 @@ public sealed class SandboxCommandTests : IDisposable
         Assert.Equal(result.SourceMd5, result.DestinationMd5);
         Assert.NotNull(result.VendorAssetId);
         Assert.True(File.Exists(file));
+        // Beside the result, what the job cost the engine, read from its history: one orchestration (no transfer
+        // slices for a small file), replayed once per step at least, holding every event.
+        using var printed = JsonDocument.Parse(output.ToString());
+        var engine = printed.RootElement.GetProperty("engine");
+        Assert.Equal(1, engine.GetProperty("orchestrations").GetInt32());
+        Assert.InRange(engine.GetProperty("orchestratorExecutions").GetInt32(), 3, 100);
+        Assert.Equal(engine.GetProperty("historyEvents").GetInt32(), engine.GetProperty("mostHistoryEvents").GetInt32());
+        Assert.True(engine.GetProperty("historyEvents").GetInt32() > 2 * engine.GetProperty("orchestratorExecutions").GetInt32(), printed.RootElement.ToString());
     }
 
     [Fact]
