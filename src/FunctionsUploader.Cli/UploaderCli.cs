@@ -376,8 +376,11 @@ public static class UploaderCli
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // A sandbox run (it verifies its result) keeps no state: there is nothing to resume.
+                var unfinished = jobs.Skip(results.Count).Select(j => j.JobId).ToList();
                 await errors.WriteLineAsync(afterJob is null
-                    ? $"Stopped. 'uploader resume {job.JobId}' continues the job where it is."
+                    ? unfinished.Count == 1
+                        ? $"Stopped. 'uploader resume {job.JobId}' continues the job where it is."
+                        : $"Stopped. 'uploader resume <job-id>' continues a job where it is; not waited for yet: {string.Join(", ", unfinished)}."
                     : "Stopped. The sandbox and its state are gone; run it again to start over.");
                 return Stopped;
             }
