@@ -371,7 +371,10 @@ public static class UploaderCli
             UploadResult result;
             try
             {
-                result = await view.ShowAsync(job.JobId, async progress => ResultOf(job, await engine.WaitAsync(job.JobId, progress, cancellationToken)));
+                // A job that ended while an earlier one was waited for gets its result line, not a bar that fills at once.
+                result = await engine.GetAsync(job.JobId) is { IsFinished: true } ended
+                    ? ResultOf(job, ended)
+                    : await view.ShowAsync(job.JobId, async progress => ResultOf(job, await engine.WaitAsync(job.JobId, progress, cancellationToken)));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
