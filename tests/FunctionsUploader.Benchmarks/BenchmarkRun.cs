@@ -84,8 +84,8 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 await DeleteAsync(key + PathJob.NextJobSuffix, container, s3);
                 results[path].Add(result);
                 Status($"run {run}/{settings.Runs} {path,-18} {settings.Size / result.Seconds / Megabyte,7:0.0} MB/s  commit {result.CommitSeconds,5:0.00} s  peak {result.PeakResidentBytes / (double)PartRules.MiB,6:0} MiB  sockets {result.SocketBytes / (double)settings.Size,6:0.000} x size  cpu {result.CpuSeconds,5:0.00} s (jit {result.JitSeconds:0.00} s, tiering cpu {result.TieringCpuSeconds:0.00} s)" +
-                    (result.NextJobTieringCpuSeconds is { } next ? $"  next job: jit {result.NextJobJitSeconds:0.00} s, tiering cpu {next:0.00} s" : "") +
-                    (result.ProcessSeconds is { } process ? $"  process {process:0.0} s" : "") + "  (verified)");
+                    (result.Extras.NextJobTieringCpuSeconds is { } next ? $"  next job: jit {result.Extras.NextJobJitSeconds:0.00} s, tiering cpu {next:0.00} s" : "") +
+                    (result.Extras.ProcessSeconds is { } process ? $"  process {process:0.0} s" : "") + "  (verified)");
             }
         }
 
@@ -365,10 +365,13 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             var engine = results.Select(r => r.GetProperty("engine")).ToList();
             return new PathResult((finished - started).TotalSeconds, 0, (long)figures[3], 0, 0, figures[0], figures[1], figures[4])
             {
-                ProcessSeconds = clock.Elapsed.TotalSeconds,
-                ExecutionsPerJob = engine.Average(e => e.GetProperty("orchestratorExecutions").GetInt32()),
-                HistoryEventsPerJob = engine.Average(e => e.GetProperty("historyEvents").GetInt32()),
-                MostHistoryEvents = engine.Max(e => e.GetProperty("mostHistoryEvents").GetInt32()),
+                Extras = new PathExtras
+                {
+                    ProcessSeconds = clock.Elapsed.TotalSeconds,
+                    ExecutionsPerJob = engine.Average(e => e.GetProperty("orchestratorExecutions").GetInt32()),
+                    HistoryEventsPerJob = engine.Average(e => e.GetProperty("historyEvents").GetInt32()),
+                    MostHistoryEvents = engine.Max(e => e.GetProperty("mostHistoryEvents").GetInt32()),
+                },
             };
         }
         finally
@@ -473,12 +476,15 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                     Ratio(r.Value, same, CpuPerGiB, CpuPerGiB),
                     r.Value.Select(x => Math.Round(Speed(x), 1)).ToList())
                 {
-                    ProcessSeconds = MedianOf(r.Value, x => x.ProcessSeconds, 1),
-                    NextJobJitSeconds = MedianOf(r.Value, x => x.NextJobJitSeconds, 2),
-                    NextJobTieringCpuSeconds = MedianOf(r.Value, x => x.NextJobTieringCpuSeconds, 2),
-                    ExecutionsPerJob = MedianOf(r.Value, x => x.ExecutionsPerJob, 1),
-                    HistoryEventsPerJob = MedianOf(r.Value, x => x.HistoryEventsPerJob, 1),
-                    MostHistoryEvents = MedianOf(r.Value, x => x.MostHistoryEvents, 0),
+                    Extras = new PathExtras
+                    {
+                        ProcessSeconds = MedianOf(r.Value, x => x.Extras.ProcessSeconds, 1),
+                        NextJobJitSeconds = MedianOf(r.Value, x => x.Extras.NextJobJitSeconds, 2),
+                        NextJobTieringCpuSeconds = MedianOf(r.Value, x => x.Extras.NextJobTieringCpuSeconds, 2),
+                        ExecutionsPerJob = MedianOf(r.Value, x => x.Extras.ExecutionsPerJob, 1),
+                        HistoryEventsPerJob = MedianOf(r.Value, x => x.Extras.HistoryEventsPerJob, 1),
+                        MostHistoryEvents = MedianOf(r.Value, x => x.Extras.MostHistoryEvents, 0),
+                    },
                 };
             }).ToList());
     }
@@ -514,13 +520,13 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 $"{path.Path,-18} {path.MegabytesPerSecond,6:0.0} {path.PartsMegabytesPerSecond,6:0.0} {Cell(path.RatioToCurlPipe, "0.00"),6} {Cell(path.RatioToTransferUtility, "0.00"),5} " +
                 $"{path.SameWorkBaseline ?? "-",-14} {Cell(path.RatioToSameWork, "0.00"),6} {Cell(path.PartsRatioToSameWork, "0.00"),12} " +
                 $"{Cell(path.PeakResidentMiB, "0.0"),8} {Cell(path.SocketBytes / (double?)report.SizeBytes, "0.000"),8} {Cell(path.FileBytes / (double?)report.SizeBytes, "0.00"),5} " +
-                $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {Cell(path.TieringCpuSeconds, "0.00"),6} {Cell(path.NextJobJitSeconds, "0.00"),8} {Cell(path.NextJobTieringCpuSeconds, "0.00"),9} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10} {Cell(path.ProcessSeconds, "0.0"),9}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
+                $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {Cell(path.TieringCpuSeconds, "0.00"),6} {Cell(path.Extras.NextJobJitSeconds, "0.00"),8} {Cell(path.Extras.NextJobTieringCpuSeconds, "0.00"),9} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10} {Cell(path.Extras.ProcessSeconds, "0.0"),9}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
         }
 
-        foreach (var path in report.Paths.Where(p => p.ExecutionsPerJob is not null))
+        foreach (var path in report.Paths.Where(p => p.Extras.ExecutionsPerJob is not null))
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{path.Path}: per job {path.ExecutionsPerJob:0.#} orchestrator executions and {path.HistoryEventsPerJob:0.#} history events; the fullest orchestration held {path.MostHistoryEvents:0}.");
+                $"{path.Path}: per job {path.Extras.ExecutionsPerJob:0.#} orchestrator executions and {path.Extras.HistoryEventsPerJob:0.#} history events; the fullest orchestration held {path.Extras.MostHistoryEvents:0}.");
         }
 
         if (report.Planner.Count > 0)
@@ -584,23 +590,8 @@ internal sealed record PathReport(
     double? CpuRatioToSameWork,
     IReadOnlyList<double> RunsMegabytesPerSecond)
 {
-    /// <summary>engine-cli paths: the whole process, start to exit (MB/s counts the jobs' own time).</summary>
-    public double? ProcessSeconds { get; init; }
-
-    /// <summary>The JIT (wall-clock) of one more small job in the same process after the measured one.</summary>
-    public double? NextJobJitSeconds { get; init; }
-
-    /// <summary>The tiered compilation worker's CPU during that next job.</summary>
-    public double? NextJobTieringCpuSeconds { get; init; }
-
-    /// <summary>engine-cli paths: orchestrator executions (replays included) per job, over its orchestrations.</summary>
-    public double? ExecutionsPerJob { get; init; }
-
-    /// <summary>engine-cli paths: history events per job, over its orchestrations.</summary>
-    public double? HistoryEventsPerJob { get; init; }
-
-    /// <summary>engine-cli paths: the history events of the fullest orchestration.</summary>
-    public double? MostHistoryEvents { get; init; }
+    /// <summary>Medians of the figures only some paths have.</summary>
+    public PathExtras Extras { get; init; } = new();
 }
 
 /// <summary>

@@ -68,8 +68,11 @@ internal sealed record PathJob(
         await (this with { SourceBlob = warmUpBlob, DestinationKey = DestinationKey + NextJobSuffix, LocalFile = null }).MoveAsync(Stopwatch.StartNew());
         return result with
         {
-            NextJobJitSeconds = (JitInfo.GetCompilationTime() - jit).TotalSeconds,
-            NextJobTieringCpuSeconds = ProcessMeter.TieringCpuSeconds() - tiering,
+            Extras = new PathExtras
+            {
+                NextJobJitSeconds = (JitInfo.GetCompilationTime() - jit).TotalSeconds,
+                NextJobTieringCpuSeconds = ProcessMeter.TieringCpuSeconds() - tiering,
+            },
         };
     }
 
@@ -227,23 +230,35 @@ internal sealed record PathJob(
 /// </summary>
 internal sealed record PathResult(double Seconds, double CommitSeconds, long PeakResidentBytes, long SocketBytes, long FileBytes, double CpuSeconds, double JitSeconds, double TieringCpuSeconds = 0)
 {
-    /// <summary>For a path that runs a whole process (engine-cli): start to exit, where Seconds is the jobs' own time.</summary>
-    public double? ProcessSeconds { get; init; }
-
-    /// <summary>JIT time (wall-clock) of one more small job the same process ran after the measured one.</summary>
-    public double? NextJobJitSeconds { get; init; }
-
-    /// <summary>The tiered compilation worker's CPU during that next job.</summary>
-    public double? NextJobTieringCpuSeconds { get; init; }
-
-    /// <summary>engine-cli paths: orchestrator executions per job (the CLI's "engine" figures).</summary>
-    public double? ExecutionsPerJob { get; init; }
-
-    public double? HistoryEventsPerJob { get; init; }
-
-    public double? MostHistoryEvents { get; init; }
+    /// <summary>The figures only some paths have (the next job's JIT, the CLI's process time and engine load).</summary>
+    public PathExtras Extras { get; init; } = new();
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
     public static PathResult FromJson(string json) => JsonSerializer.Deserialize<PathResult>(json)!;
+}
+
+/// <summary>
+/// The figures only some paths have: a child's next job (one more small job after the measured one, in the same
+/// process), and for the engine-cli paths the whole process's time and what the jobs cost the engine.
+/// </summary>
+internal sealed record PathExtras
+{
+    /// <summary>JIT time (wall-clock) of the next job.</summary>
+    public double? NextJobJitSeconds { get; init; }
+
+    /// <summary>The tiered compilation worker's CPU during the next job.</summary>
+    public double? NextJobTieringCpuSeconds { get; init; }
+
+    /// <summary>engine-cli paths: the whole `uploader` process, start to exit (Seconds is then the jobs' own time).</summary>
+    public double? ProcessSeconds { get; init; }
+
+    /// <summary>engine-cli paths: orchestrator executions (replays included) per job (the CLI's "engine" figures).</summary>
+    public double? ExecutionsPerJob { get; init; }
+
+    /// <summary>engine-cli paths: history events per job, over its orchestrations.</summary>
+    public double? HistoryEventsPerJob { get; init; }
+
+    /// <summary>engine-cli paths: the history events of the fullest orchestration.</summary>
+    public double? MostHistoryEvents { get; init; }
 }
