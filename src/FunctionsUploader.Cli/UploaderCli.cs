@@ -292,7 +292,7 @@ public static class UploaderCli
             var records = await ListAsync(engine);
             if (parse.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(records, WorkflowJson.Options));
+                await output.WriteLineAsync(JsonSerializer.Serialize(records, Printed));
             }
             else
             {
@@ -332,7 +332,7 @@ public static class UploaderCli
             var archived = await host.Services.GetRequiredService<Activities.JobCancellation>()
                 .CancelAsync(state.Job!, "Cancelled from the command line.", cancellationToken);
             await output.WriteLineAsync(parse.GetValue(json)
-                ? JsonSerializer.Serialize(new { jobId = id, cancelled = true, archivedTo = archived.Destination }, WorkflowJson.Options)
+                ? JsonSerializer.Serialize(new { jobId = id, cancelled = true, archivedTo = archived.Destination }, Printed)
                 : $"{id}: cancelled; source {archived.Destination ?? "left in place"}");
             return Done;
         });
@@ -415,7 +415,7 @@ public static class UploaderCli
                 node["engine"] = JsonSerializer.SerializeToNode(load, WorkflowJson.Options);
                 return node;
             }).ToList();
-            await output.WriteLineAsync(printed.Count == 1 ? printed[0].ToJsonString(WorkflowJson.Options) : new System.Text.Json.Nodes.JsonArray([.. printed]).ToJsonString(WorkflowJson.Options));
+            await output.WriteLineAsync(printed.Count == 1 ? printed[0].ToJsonString(Printed) : new System.Text.Json.Nodes.JsonArray([.. printed]).ToJsonString(Printed));
         }
 
         return results.All(r => r.Outcome == UploadOutcome.Completed) ? Done : JobFailed;
@@ -452,7 +452,13 @@ public static class UploaderCli
         return metadata;
     }
 
-    private static string Json(object value) => JsonSerializer.Serialize(value, WorkflowJson.Options);
+    /// <summary>
+    /// The workflow's JSON, for a terminal or a script rather than a web page: characters such as + and ' as they are
+    /// (2026-12-02T02:07:19+00:00), not escaped for HTML.
+    /// </summary>
+    private static readonly JsonSerializerOptions Printed = new(WorkflowJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Json(object value) => JsonSerializer.Serialize(value, Printed);
 }
 
 /// <summary>What `uploader status` and `uploader jobs` show of a job.</summary>
