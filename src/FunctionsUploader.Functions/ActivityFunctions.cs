@@ -36,6 +36,10 @@ public sealed class ActivityFunctions(IServiceProvider services)
     public Task<ProcessingCheck> CheckProcessing([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
         services.GetRequiredService<CheckProcessingActivity>().RunAsync(input, cancellationToken);
 
+    [Function(ActivityNames.Finish)]
+    public Task<FinishOutcome> Finish([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<FinishActivity>().RunAsync(input, cancellationToken);
+
     [Function(ActivityNames.Compensate)]
     public Task<StepOutcome> Compensate([ActivityTrigger] CompensateRequest input, CancellationToken cancellationToken) =>
         services.GetRequiredService<CompensateActivity>().RunAsync(input, cancellationToken);

@@ -78,7 +78,7 @@ public sealed class UploadIntake(BlobContainerClient staging, IntakeOptions opti
 
         var vendor = chosen[0];
         var jobId = instructions.JobId ?? JobIds.ForLocalFile(file.FullName, file.Length, file.LastWriteTimeUtc, vendor);
-        return new UploadJob(jobId, vendor, SourceRef.LocalFile(file.FullName), Details(new RouteOptions(), new Dictionary<string, string>(), instructions), settings);
+        return new UploadJob(jobId, vendor, SourceRef.LocalFile(file.FullName), Details(new RouteOptions(), new Dictionary<string, string>(), instructions), settings) { WorkflowVersion = UploadJob.CurrentWorkflowVersion };
     }
 
     private async Task<IReadOnlyList<UploadJob>> JobsForAsync(string blobName, UploadInstructions? request, CancellationToken cancellationToken)
@@ -131,7 +131,7 @@ public sealed class UploadIntake(BlobContainerClient staging, IntakeOptions opti
         var source = new SourceRef(staging.Name, blobName, etag);
         var ids = chosen.ToDictionary(vendor => vendor, vendor => JobIdFor(instructions?.JobId, chosen.Count, source, etag, vendor));
         return chosen
-            .Select(vendor => new UploadJob(ids[vendor], vendor, source, details, settings) { Siblings = [.. chosen.Where(v => v != vendor).Select(v => ids[v])] })
+            .Select(vendor => new UploadJob(ids[vendor], vendor, source, details, settings) { Siblings = [.. chosen.Where(v => v != vendor).Select(v => ids[v])], WorkflowVersion = UploadJob.CurrentWorkflowVersion })
             .ToList();
     }
 

@@ -10,6 +10,7 @@ public static class ActivityNames
     public const string SetCategories = "SetCategories";
     public const string SetStatus = "SetStatus";
     public const string CheckProcessing = "CheckProcessing";
+    public const string Finish = "Finish";
     public const string Compensate = "Compensate";
     public const string Archive = "Archive";
     public const string Notify = "Notify";

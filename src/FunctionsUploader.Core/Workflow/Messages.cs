@@ -111,8 +111,18 @@ public sealed record WorkflowSettings
 /// <summary>The orchestration's input: one file to one vendor.</summary>
 public sealed record UploadJob(string JobId, string Vendor, SourceRef Source, UploadDetails Details, WorkflowSettings Settings)
 {
+    /// <summary>What <see cref="WorkflowVersion"/> intake gives the jobs it starts.</summary>
+    public const int CurrentWorkflowVersion = 1;
+
     /// <summary>The other jobs uploading the same source (one drop, several vendors); the last of them to end archives it.</summary>
     public IReadOnlyList<string> Siblings { get; init; } = [];
+
+    /// <summary>
+    /// How the orchestration runs its steps, fixed when the job starts, so that a job in flight during an upgrade
+    /// replays the steps it began with. 0 (jobs started before it existed): one activity per step after the commit.
+    /// 1: the steps after the commit run together in the Finish activity, one by one only from a step that failed.
+    /// </summary>
+    public int WorkflowVersion { get; init; }
 }
 
 /// <summary>What Prepare found and opened: sizes and counts only; the vendor session itself is in the job store.</summary>
@@ -140,6 +150,13 @@ public sealed record Committed(string VendorAssetId, string? DestinationMd5);
 public sealed record StepOutcome(bool Applied, string? Note = null);
 
 public sealed record ProcessingCheck(bool Finished, bool Failed, string? Message);
+
+/// <summary>
+/// What the Finish activity got done: the first <paramref name="StepsDone"/> finishing steps, applied or refused (a
+/// refusal is one of the <paramref name="Warnings"/>); the first processing check, when it answered; the archive, when
+/// the vendor had already processed the file and the source moved.
+/// </summary>
+public sealed record FinishOutcome(int StepsDone, IReadOnlyList<string> Warnings, ProcessingCheck? Processing, Archived? Archived);
 
 /// <summary>Why a job failed: the step, a reason a person can act on, whether retrying later can help.</summary>
 public sealed record FailureReport(string Step, string Reason, bool Permanent)

@@ -15,7 +15,11 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
     /// <summary>The longest wait between two processing polls (unless the poll interval is set longer).</summary>
     public static readonly TimeSpan LongestPollWait = TimeSpan.FromMinutes(5);
 
-    private static readonly string[] FinishingSteps = [ActivityNames.SetMetadata, ActivityNames.SetCategories, ActivityNames.SetStatus];
+    /// <summary>The steps after the commit, in the order they run (MediaValet's finalize comes last).</summary>
+    public static IReadOnlyList<string> FinishingSteps { get; } = [ActivityNames.SetMetadata, ActivityNames.SetCategories, ActivityNames.SetStatus];
+
+    /// <summary>The job's warning for a finishing step the vendor refused: the upload stands.</summary>
+    public static string NotApplied(string step, string reason) => $"Delivered; {step} was not applied: {reason}";
 
     /// <summary>What the instance ids of a job's transfer slices start with (hosts find and end them by it).</summary>
     public static string TransferInstancePrefix(string jobId) => $"{jobId}:transfer:";
@@ -77,9 +81,15 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
         }
 
         // Delivered: the vendor holds every byte. From here a failure is reported, never undone.
-        var warnings = new List<string>();
         context.SetCustomStatus(status = status with { Phase = UploadPhase.Finishing });
-        foreach (var finishing in FinishingSteps)
+        var together = await FinishTogetherAsync(context, job);
+        var warnings = new List<string>(together?.Warnings ?? []);
+        if (warnings.Count > 0)
+        {
+            status = status.WithWarnings(warnings);
+        }
+
+        foreach (var finishing in FinishingSteps.Skip(together?.StepsDone ?? 0))
         {
             try
             {
@@ -87,13 +97,18 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
             }
             catch (TaskFailedException refused)
             {
-                warnings.Add($"Delivered; {finishing} was not applied: {refused.FailureDetails.ErrorMessage}");
+                warnings.Add(NotApplied(finishing, refused.FailureDetails.ErrorMessage));
                 context.SetCustomStatus(status = status.WithWarnings(warnings));
             }
         }
 
-        context.SetCustomStatus(status = status with { Phase = UploadPhase.Processing });
-        var processing = await AwaitProcessingAsync(context, job);
+        var processing = together?.Processing;
+        if (processing is not { Finished: true } and not { Failed: true })
+        {
+            context.SetCustomStatus(status = status with { Phase = UploadPhase.Processing });
+            processing = await AwaitProcessingAsync(context, job, processing);
+        }
+
         FailureReport? failed = null;
         if (processing.Failed)
         {
@@ -108,18 +123,21 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
             status = status.WithWarnings(warnings);
         }
 
-        context.SetCustomStatus(status = status with { Phase = UploadPhase.Archiving });
-        string? archivedTo = null;
-        try
+        var archivedTo = together?.Archived?.Destination;
+        if (together?.Archived is null)
         {
-            archivedTo = (await context.CallActivityAsync<Archived>(ActivityNames.Archive, new ArchiveRequest(job, failed), retry.Archive.ToTaskOptions())).Destination;
-        }
-        catch (TaskFailedException archiveFailure)
-        {
-            // A source that cannot be moved stays in staging (its job id is taken, so a repeated event does not
-            // upload it again).
-            warnings.Add($"The source stays in staging: {archiveFailure.FailureDetails.ErrorMessage}");
-            status = status.WithWarnings(warnings);
+            context.SetCustomStatus(status = status with { Phase = UploadPhase.Archiving });
+            try
+            {
+                archivedTo = (await context.CallActivityAsync<Archived>(ActivityNames.Archive, new ArchiveRequest(job, failed), retry.Archive.ToTaskOptions())).Destination;
+            }
+            catch (TaskFailedException archiveFailure)
+            {
+                // A source that cannot be moved stays in staging (its job id is taken, so a repeated event does not
+                // upload it again).
+                warnings.Add($"The source stays in staging: {archiveFailure.FailureDetails.ErrorMessage}");
+                status = status.WithWarnings(warnings);
+            }
         }
 
         var outcome = failed is null ? UploadOutcome.Completed : UploadOutcome.Failed;
@@ -164,12 +182,12 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
     /// not answer counts as "not yet". The wait between polls doubles up to <see cref="LongestPollWait"/>, so six hours of
     /// processing cost tens of history events, not thousands.
     /// </summary>
-    private static async Task<ProcessingCheck> AwaitProcessingAsync(TaskOrchestrationContext context, UploadJob job)
+    private static async Task<ProcessingCheck> AwaitProcessingAsync(TaskOrchestrationContext context, UploadJob job, ProcessingCheck? first)
     {
         var deadline = context.CurrentUtcDateTime + job.Settings.ProcessingTimeout;
         var interval = job.Settings.ProcessingPollInterval;
         var wait = interval;
-        var check = await CheckProcessingAsync(context, job);
+        var check = first ?? await CheckProcessingAsync(context, job);
         while (!check.Finished && !check.Failed && context.CurrentUtcDateTime < deadline)
         {
             await context.CreateTimer(context.CurrentUtcDateTime + wait, CancellationToken.None);
@@ -178,6 +196,28 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
         }
 
         return check;
+    }
+
+    /// <summary>
+    /// The steps after the commit in one activity (<see cref="ActivityNames.Finish"/>), for jobs started with it; null
+    /// for older jobs, or when the activity itself failed: then every step runs on its own, as in those jobs. It is
+    /// not retried: what it did not get done, the steps' own activities do, with their retries.
+    /// </summary>
+    private static async Task<FinishOutcome?> FinishTogetherAsync(TaskOrchestrationContext context, UploadJob job)
+    {
+        if (job.WorkflowVersion < 1)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await context.CallActivityAsync<FinishOutcome>(ActivityNames.Finish, job);
+        }
+        catch (TaskFailedException)
+        {
+            return null;
+        }
     }
 
     private static async Task<ProcessingCheck> CheckProcessingAsync(TaskOrchestrationContext context, UploadJob job)

@@ -13,7 +13,7 @@ public static class UploadTasks
     [
         typeof(PrepareActivity), typeof(CopyBatchActivity), typeof(CommitActivity),
         typeof(SetMetadataActivity), typeof(SetCategoriesActivity), typeof(SetStatusActivity),
-        typeof(CheckProcessingActivity), typeof(CompensateActivity), typeof(ArchiveActivity), typeof(NotifyActivity),
+        typeof(CheckProcessingActivity), typeof(FinishActivity), typeof(CompensateActivity), typeof(ArchiveActivity), typeof(NotifyActivity),
     ];
 
     /// <summary>The name a task class is registered and called under (its <see cref="DurableTaskAttribute"/>).</summary>

@@ -61,6 +61,32 @@ public sealed class DeliveredUploadTests(JobWorld world) : IClassFixture<JobWorl
         await AssertDeliveredAsync(vendor, result, data);
     }
 
+    [Fact]
+    public async Task A_finishing_step_that_keeps_failing_inside_Finish_is_retried_in_its_own_activity_and_applied()
+    {
+        // Four 503s outlast the connector's own attempts inside Finish (1 + 3 retries); the SetStatus activity gets through.
+        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.MediaValet, Operation = "finalizeUpload", Status = 503, Times = 4 });
+        var finalizesBefore = (await world.Sandbox.RequestsAsync()).Count(r => r.Operation == "finalizeUpload");
+        await using var host = await world.HostAsync(_folder);
+        var data = TestData.Bytes((2 * 1024 * 1024) + 5, seed: 71);
+        var job = Assert.Single(await host.DropAsync("dam/finalized late.mp4", data, "{\"vendors\":[\"mediavalet\"],\"title\":\"Late\"}"));
+
+        var result = await host.RunAsync(job);
+
+        Assert.True(result.Outcome == UploadOutcome.Completed, result.Failure?.Reason);
+        Assert.Empty(result.Warnings);
+        Assert.Equal($"{host.Staging.Processed.Name}/dam/finalized late.mp4", result.ArchivedTo);
+        var finalizes = (await world.Sandbox.RequestsAsync()).Where(r => r.Operation == "finalizeUpload").Skip(finalizesBefore).Select(r => r.Status).ToList();
+        Assert.Equal([503, 503, 503, 503], finalizes[..4]);
+        Assert.InRange(Assert.Single(finalizes.Skip(4)), 200, 299);
+        foreach (var (step, calls) in new[] { (ActivityNames.Finish, 1), (ActivityNames.SetMetadata, 0), (ActivityNames.SetCategories, 0), (ActivityNames.SetStatus, 1), (ActivityNames.CheckProcessing, 1), (ActivityNames.Archive, 1) })
+        {
+            Assert.True(host.Functions.Executions.GetValueOrDefault(step) == calls, $"{step} ran {host.Functions.Executions.GetValueOrDefault(step)} times, not {calls}");
+        }
+
+        await AssertDeliveredAsync("mediavalet", result, data);
+    }
+
     private async Task<(UploadResult Result, byte[] Data)> RunAsync(string vendor, string name, string processingTimeout)
     {
         await using var host = await world.HostAsync(_folder, new Dictionary<string, string?> { ["Uploader:Workflow:ProcessingTimeout"] = processingTimeout });

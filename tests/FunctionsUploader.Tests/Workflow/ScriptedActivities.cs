@@ -22,6 +22,9 @@ internal sealed class ScriptedActivities
 
     public Func<int, ProcessingCheck> CheckProcessing { get; set; } = _ => new ProcessingCheck(true, false, "ready");
 
+    /// <summary>The Finish activity (jobs of workflow version 1): by default every step done, processed, archived.</summary>
+    public Func<UploadJob, FinishOutcome> FinishTogether { get; set; } = _ => new FinishOutcome(3, [], new ProcessingCheck(true, false, "ready"), new Archived("processed/together"));
+
     public Func<CompensateRequest, StepOutcome> Compensate { get; set; } = _ => new StepOutcome(true);
 
     public Func<ArchiveRequest, Archived> Archive { get; set; } = r => new Archived(r.Failure is null ? "processed/x" : "failed/x");
@@ -44,13 +47,18 @@ internal sealed class ScriptedActivities
         Add<UploadJob, StepOutcome>(registry, ActivityNames.SetCategories, _ => Task.FromResult(Finish(ActivityNames.SetCategories)));
         Add<UploadJob, StepOutcome>(registry, ActivityNames.SetStatus, _ => Task.FromResult(Finish(ActivityNames.SetStatus)));
         Add<UploadJob, ProcessingCheck>(registry, ActivityNames.CheckProcessing, _ => Task.FromResult(CheckProcessing(Interlocked.Increment(ref checks))));
+        Add<UploadJob, FinishOutcome>(registry, ActivityNames.Finish, j => Task.FromResult(FinishTogether(j)));
         Add<CompensateRequest, StepOutcome>(registry, ActivityNames.Compensate, r => Task.FromResult(Compensate(r)));
         Add<ArchiveRequest, Archived>(registry, ActivityNames.Archive, r => Task.FromResult(Archive(r)));
     }
 
-    public static UploadJob Job(string id = "job-1", WorkflowSettings? settings = null) =>
+    /// <summary>A job as started before the Finish activity existed (workflow version 0), unless <paramref name="version"/> says otherwise.</summary>
+    public static UploadJob Job(string id = "job-1", WorkflowSettings? settings = null, int version = 0) =>
         new(id, "mediavalet", new SourceRef("staging", "clip.mp4", "\"0x1\""), new UploadDetails { Title = "Clip" },
-            settings ?? new WorkflowSettings { Retry = WorkflowRetryOptions.Fast(), ProcessingPollInterval = TimeSpan.FromMilliseconds(5) });
+            settings ?? new WorkflowSettings { Retry = WorkflowRetryOptions.Fast(), ProcessingPollInterval = TimeSpan.FromMilliseconds(5) })
+        {
+            WorkflowVersion = version,
+        };
 
     private void Add<TIn, TOut>(DurableTaskRegistry registry, string name, Func<TIn, Task<TOut>> run, Func<TIn, string>? label = null) =>
         registry.AddActivityFunc<TIn, TOut>(name, async (_, input) =>

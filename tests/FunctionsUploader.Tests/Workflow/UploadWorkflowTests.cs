@@ -10,8 +10,9 @@ public sealed class UploadWorkflowTests
     private readonly ScriptedActivities _activities = new();
 
     [Fact]
-    public async Task Runs_every_step_in_order_and_ends_completed_with_the_source_archived()
+    public async Task A_job_started_before_the_Finish_activity_runs_every_step_in_its_own_activity_in_order()
     {
+        // Workflow version 0: how a job in flight during the upgrade replays.
         var (result, status) = await RunAsync(ScriptedActivities.Job());
 
         Assert.Equal(UploadOutcome.Completed, result.Outcome);
@@ -27,6 +28,72 @@ public sealed class UploadWorkflowTests
         Assert.Equal(1000, status.BytesDone);
         Assert.Equal(10, status.PartsDone);
         Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task A_job_of_the_current_version_runs_everything_after_the_commit_in_one_Finish_activity()
+    {
+        var (result, status) = await RunAsync(ScriptedActivities.Job(version: UploadJob.CurrentWorkflowVersion));
+
+        Assert.Equal(UploadOutcome.Completed, result.Outcome);
+        Assert.Equal("processed/together", result.ArchivedTo);
+        Assert.Equal(
+            [ActivityNames.Prepare, ActivityNames.Commit, ActivityNames.Finish],
+            _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
+        Assert.Equal(UploadPhase.Completed, status.Phase);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task Finish_hands_back_at_a_step_that_failed_and_the_orchestration_runs_that_step_and_the_rest_on_their_own()
+    {
+        _activities.FinishTogether = _ => new FinishOutcome(1, ["Delivered; SetMetadata was not applied: 422 no such field"], null, null);
+
+        var (result, status) = await RunAsync(ScriptedActivities.Job(version: UploadJob.CurrentWorkflowVersion));
+
+        Assert.Equal(UploadOutcome.Completed, result.Outcome);
+        Assert.Equal("processed/x", result.ArchivedTo);
+        Assert.Equal(
+            [ActivityNames.Prepare, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.SetCategories, ActivityNames.SetStatus, ActivityNames.CheckProcessing, ActivityNames.Archive],
+            _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
+        Assert.Equal(["Delivered; SetMetadata was not applied: 422 no such field"], result.Warnings);
+        Assert.Equal(result.Warnings, status.Warnings);
+    }
+
+    [Fact]
+    public async Task A_Finish_activity_that_fails_leaves_every_step_to_its_own_activity_and_a_pending_check_to_the_timers()
+    {
+        var finishes = 0;
+        _activities.FinishTogether = _ => Interlocked.Increment(ref finishes) == 1
+            ? throw new IOException("the job store did not answer")
+            : throw new InvalidOperationException("Finish must not be retried");
+        _activities.CheckProcessing = n => new ProcessingCheck(n >= 2, false, n >= 2 ? "ready" : "processing");
+
+        var (result, _) = await RunAsync(ScriptedActivities.Job(version: UploadJob.CurrentWorkflowVersion));
+
+        Assert.Equal(UploadOutcome.Completed, result.Outcome);
+        Assert.Equal(1, finishes);
+        Assert.Equal(
+            [ActivityNames.Prepare, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.SetMetadata, ActivityNames.SetCategories, ActivityNames.SetStatus, ActivityNames.CheckProcessing, ActivityNames.CheckProcessing, ActivityNames.Archive],
+            _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task Processing_still_running_after_Finish_is_polled_on_timers_and_the_source_archived_after_it()
+    {
+        _activities.FinishTogether = _ => new FinishOutcome(3, [], new ProcessingCheck(false, false, "processing"), null);
+        _activities.CheckProcessing = _ => new ProcessingCheck(true, true, "the codec is not supported");
+
+        var (result, _) = await RunAsync(ScriptedActivities.Job(version: UploadJob.CurrentWorkflowVersion));
+
+        // The first poll after Finish is the orchestration's: the vendor says it failed, so the source goes to failed/.
+        Assert.Equal(UploadOutcome.Failed, result.Outcome);
+        Assert.Equal("failed/x", result.ArchivedTo);
+        Assert.Equal(
+            [ActivityNames.Prepare, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.CheckProcessing, ActivityNames.Archive],
+            _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
+        Assert.Equal("The vendor failed to process the file: the codec is not supported", result.Failure?.Reason);
     }
 
     [Fact]
