@@ -38,8 +38,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Job {JobId} resumed with {Completed} completed calls in its journal")]
     public static partial void JobResumed(ILogger logger, string jobId, int completed);
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Job {JobId}: {Step} failed in the Finish activity ({ErrorType}); the orchestration runs it on its own, with retries")]
-    public static partial void FinishStepHandedBack(this ILogger logger, string jobId, string step, string errorType);
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Job {JobId}: {Step} failed within the {Activity} activity ({ErrorType}); the orchestration runs it as its own activity, with its retries")]
+    public static partial void StepHandedBack(this ILogger logger, string jobId, string step, string activity, string errorType);
 
     // 3000-3099: the MediaValet connector (3000-3001, its own token events, retired: the OAuth2 client logs 3350-3351);
     // 3100-3199: Picovico.

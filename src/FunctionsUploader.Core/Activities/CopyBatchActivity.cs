@@ -2,6 +2,7 @@ using FunctionsUploader.Transfer;
 using FunctionsUploader.Vendors;
 using FunctionsUploader.Workflow;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Activities;
 
@@ -11,8 +12,14 @@ namespace FunctionsUploader.Activities;
 /// A job cancelled from outside stops its batches: before they start, and while they run (checked every
 /// <see cref="WorkflowSettings.CancelCheckInterval"/>).
 /// </summary>
+/// <remarks>
+/// The only batch of a job commits too (<see cref="CopyBatchRequest.ThenCommit"/>), but only in the attempt that
+/// copied it: an attempt that finds the batch's receipts already saved may follow a commit that went through, so it
+/// copies nothing more and leaves the commit to the Commit activity, which the orchestration runs next.
+/// </para>
 [DurableTask(ActivityNames.CopyBatch)]
-public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents, VendorConnectors connectors, TransferEngine engine, TimeProvider time)
+public sealed class CopyBatchActivity(
+    JobSources sources, JobDocuments documents, VendorConnectors connectors, TransferEngine engine, TimeProvider time, CommitActivity commit, ILogger<CopyBatchActivity> logger)
     : JobActivity<CopyBatchRequest, BatchCopied>
 {
     protected override async Task<BatchCopied> ExecuteAsync(CopyBatchRequest input, CancellationToken cancellationToken)
@@ -26,24 +33,49 @@ public sealed class CopyBatchActivity(JobSources sources, JobDocuments documents
         }
 
         await documents.ThrowIfCancelledAsync(job.JobId, $"batch {input.Batch}", cancellationToken);
+        if (input.ThenCommit && await documents.ReceiptsAsync(job.JobId, input.Batch, cancellationToken) is { } earlier)
+        {
+            return Copied(earlier);
+        }
 
-        var batch = batches[input.Batch];
+        var copied = Copied(await CopyAsync(job, session, batches[input.Batch], input.Batch, cancellationToken));
+        if (!input.ThenCommit)
+        {
+            return copied;
+        }
+
+        try
+        {
+            return copied with { Committed = await commit.RunAsync(job, cancellationToken) };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.StepHandedBack(job.JobId, ActivityNames.Commit, ActivityNames.CopyBatch, e.GetType().Name);
+            return copied;
+        }
+    }
+
+    private static BatchCopied Copied(BatchReceipts batch) => new(batch.Batch, batch.Receipts.Count, batch.Receipts.Sum(r => r.Length));
+
+    private async Task<BatchReceipts> CopyAsync(UploadJob job, VendorSession session, PartBatch batch, int index, CancellationToken cancellationToken)
+    {
+
         var source = await sources.OpenAsync(job.Source, cancellationToken);
         var target = connectors.Get(job.Vendor).CreateTarget(session);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = WatchForCancellationAsync(job, stop);
         try
         {
-            var progress = await BatchProgressWriter.StartAsync(documents, job, input.Batch, time, stop.Token);
-            var receipts = await engine.CopyPartsAsync(source, target, batch, progress, stop.Token);
+            var progress = await BatchProgressWriter.StartAsync(documents, job, index, time, stop.Token);
+            var receipts = new BatchReceipts(index, await engine.CopyPartsAsync(source, target, batch, progress, stop.Token));
             await progress.FlushAsync(stop.Token);
-            await documents.SaveReceiptsAsync(job.JobId, new BatchReceipts(input.Batch, receipts), stop.Token);
-            return new BatchCopied(input.Batch, receipts.Count, receipts.Sum(r => r.Length));
+            await documents.SaveReceiptsAsync(job.JobId, receipts, stop.Token);
+            return receipts;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Only the watch cancels stop on its own: the job was cancelled from outside.
-            throw JobDocuments.Cancelled(job.JobId, await watch ?? "cancelled", $"batch {input.Batch}");
+            throw JobDocuments.Cancelled(job.JobId, await watch ?? "cancelled", $"batch {index}");
         }
         finally
         {

@@ -82,7 +82,7 @@ public sealed class FinishActivity(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.FinishStepHandedBack(input.JobId, steps[done], e.GetType().Name);
+                logger.StepHandedBack(input.JobId, steps[done], ActivityNames.Finish, e.GetType().Name);
                 return new FinishOutcome(done, warnings, null, null);
             }
         }
@@ -111,7 +111,7 @@ public sealed class FinishActivity(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.FinishStepHandedBack(jobId, step, e.GetType().Name);
+            logger.StepHandedBack(jobId, step, ActivityNames.Finish, e.GetType().Name);
             return null;
         }
     }

@@ -78,20 +78,26 @@ public sealed class JobDocuments(IJobStore store)
         store.GetAsync<BatchProgress>(jobId, ProgressPrefix + batch.ToString(CultureInfo.InvariantCulture), cancellationToken);
 
     public Task SaveReceiptsAsync(string jobId, BatchReceipts receipts, CancellationToken cancellationToken) =>
-        store.PutAsync(jobId, $"batch-{receipts.Batch}", receipts, cancellationToken);
+        store.PutAsync(jobId, ReceiptsName(receipts.Batch), receipts, cancellationToken);
+
+    /// <summary>The receipts of one batch, or null while it has not been copied in full.</summary>
+    public Task<BatchReceipts?> ReceiptsAsync(string jobId, int batch, CancellationToken cancellationToken) =>
+        store.GetAsync<BatchReceipts>(jobId, ReceiptsName(batch), cancellationToken);
 
     public async Task<IReadOnlyList<PartReceipt>> AllReceiptsAsync(string jobId, int batchCount, CancellationToken cancellationToken)
     {
         var all = new List<PartReceipt>();
         for (var batch = 0; batch < batchCount; batch++)
         {
-            var receipts = await store.GetAsync<BatchReceipts>(jobId, $"batch-{batch}", cancellationToken)
+            var receipts = await ReceiptsAsync(jobId, batch, cancellationToken)
                 ?? throw new TransferIntegrityException($"Job {jobId}: batch {batch} has no receipts; it was never copied.");
             all.AddRange(receipts.Receipts);
         }
 
         return all;
     }
+
+    private static string ReceiptsName(int batch) => "batch-" + batch.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Both documents Prepare leaves; a step that runs before Prepare finished is a bug, said plainly.</summary>
     public async Task<(VendorSession Session, PreparedFile File)> PreparedAsync(string jobId, CancellationToken cancellationToken)

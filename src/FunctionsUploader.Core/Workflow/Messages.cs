@@ -120,7 +120,8 @@ public sealed record UploadJob(string JobId, string Vendor, SourceRef Source, Up
     /// <summary>
     /// How the orchestration runs its steps, fixed when the job starts, so that a job in flight during an upgrade
     /// replays the steps it began with. 0 (jobs started before it existed): one activity per step after the commit.
-    /// 1: the steps after the commit run together in the Finish activity, one by one only from a step that failed.
+    /// 1: a job of one batch commits in that batch's activity, and the steps after the commit run together in the
+    /// Finish activity; a step that fails there, and the steps after it, run as their own activities.
     /// </summary>
     public int WorkflowVersion { get; init; }
 }
@@ -135,14 +136,32 @@ public sealed record PreparedUpload(
     bool AlreadyAtVendor,
     string? SourceMd5);
 
-public sealed record CopyBatchRequest(UploadJob Job, int Batch);
+public sealed record CopyBatchRequest(UploadJob Job, int Batch)
+{
+    /// <summary>
+    /// The job's only batch: once it is copied, the activity commits too, saving the job a trip through the engine.
+    /// A commit that fails there is left to the Commit activity, with its retries.
+    /// </summary>
+    public bool ThenCommit { get; init; }
+}
 
-public sealed record BatchCopied(int Batch, int Parts, long Bytes);
+public sealed record BatchCopied(int Batch, int Parts, long Bytes)
+{
+    /// <summary>What the commit left at the vendor, when the batch's activity committed (<see cref="CopyBatchRequest.ThenCommit"/>).</summary>
+    public Committed? Committed { get; init; }
+}
 
 /// <summary>A transfer sub-orchestration's share of the batches.</summary>
-public sealed record TransferSlice(UploadJob Job, int FirstBatch, int BatchCount, bool Parallel);
+public sealed record TransferSlice(UploadJob Job, int FirstBatch, int BatchCount, bool Parallel)
+{
+    /// <summary>The slice is the job's only batch, which commits once copied (see <see cref="CopyBatchRequest.ThenCommit"/>).</summary>
+    public bool ThenCommit { get; init; }
+}
 
-public sealed record TransferProgress(int Parts, long Bytes);
+public sealed record TransferProgress(int Parts, long Bytes)
+{
+    public Committed? Committed { get; init; }
+}
 
 public sealed record Committed(string VendorAssetId, string? DestinationMd5);
 

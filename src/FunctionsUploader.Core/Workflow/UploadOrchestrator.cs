@@ -65,11 +65,15 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
             if (!prepared.AlreadyAtVendor)
             {
                 step = ActivityNames.CopyBatch;
-                status = await TransferAsync(context, job, prepared, status);
+                (status, committed) = await TransferAsync(context, job, prepared, status);
 
                 step = ActivityNames.Commit;
-                context.SetCustomStatus(status = status with { Phase = UploadPhase.Committing });
-                committed = await context.CallActivityAsync<Committed>(ActivityNames.Commit, job, retry.Commit.ToTaskOptions());
+                if (committed is null)
+                {
+                    context.SetCustomStatus(status = status with { Phase = UploadPhase.Committing });
+                    committed = await context.CallActivityAsync<Committed>(ActivityNames.Commit, job, retry.Commit.ToTaskOptions());
+                }
+
                 status = status with { VendorAssetId = committed.VendorAssetId };
             }
         }
@@ -153,14 +157,15 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
 
     private static string TransferInstanceId(string jobId, int slice) => TransferInstancePrefix(jobId) + slice.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<UploadStatus> TransferAsync(TaskOrchestrationContext context, UploadJob job, PreparedUpload prepared, UploadStatus status)
+    /// <summary>Copies every batch; the commit too when the job has one batch and started with that (workflow version 1).</summary>
+    private static async Task<(UploadStatus Status, Committed? Committed)> TransferAsync(TaskOrchestrationContext context, UploadJob job, PreparedUpload prepared, UploadStatus status)
     {
         var perSlice = Math.Max(1, job.Settings.BatchesPerSubOrchestration);
         if (prepared.BatchCount <= perSlice)
         {
-            var slice = new TransferSlice(job, 0, prepared.BatchCount, prepared.ParallelBatches);
-            await TransferOrchestrator.CopyBatchesAsync(context, slice, status);
-            return status with { BytesDone = prepared.Size, PartsDone = prepared.PartCount };
+            var slice = new TransferSlice(job, 0, prepared.BatchCount, prepared.ParallelBatches) { ThenCommit = prepared.BatchCount == 1 && job.WorkflowVersion >= 1 };
+            var done = await TransferOrchestrator.CopyBatchesAsync(context, slice, status);
+            return (status with { BytesDone = prepared.Size, PartsDone = prepared.PartCount }, done.Committed);
         }
 
         // Slices run one after another: each keeps its own window full, and the parent's history stays short.
@@ -174,7 +179,7 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
             context.SetCustomStatus(status);
         }
 
-        return status;
+        return (status, null);
     }
 
     /// <summary>
@@ -307,7 +312,7 @@ public sealed class TransferOrchestrator : TaskOrchestrator<TransferSlice, Trans
             while (inFlight.Count < window && next < end)
             {
                 running.Add(next);
-                inFlight.Add(context.CallActivityAsync<BatchCopied>(ActivityNames.CopyBatch, new CopyBatchRequest(slice.Job, next++), retry));
+                inFlight.Add(context.CallActivityAsync<BatchCopied>(ActivityNames.CopyBatch, new CopyBatchRequest(slice.Job, next++) { ThenCommit = slice.ThenCommit }, retry));
             }
 
             context.SetCustomStatus(Progress(status, progress, running));
@@ -332,7 +337,7 @@ public sealed class TransferOrchestrator : TaskOrchestrator<TransferSlice, Trans
             }
 
             var batch = await finished;
-            progress = new TransferProgress(progress.Parts + batch.Parts, progress.Bytes + batch.Bytes);
+            progress = new TransferProgress(progress.Parts + batch.Parts, progress.Bytes + batch.Bytes) { Committed = batch.Committed };
         }
 
         context.SetCustomStatus(Progress(status, progress, running));

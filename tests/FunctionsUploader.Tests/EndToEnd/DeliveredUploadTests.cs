@@ -1,3 +1,5 @@
+using FunctionsUploader.Activities;
+using Microsoft.Extensions.DependencyInjection;
 using FunctionsUploader.Simulators;
 using FunctionsUploader.Simulators.Faults;
 using FunctionsUploader.Workflow;
@@ -85,6 +87,28 @@ public sealed class DeliveredUploadTests(JobWorld world) : IClassFixture<JobWorl
         }
 
         await AssertDeliveredAsync("mediavalet", result, data);
+    }
+
+    [Fact]
+    public async Task The_only_batch_commits_once_copied_and_an_attempt_run_again_neither_copies_nor_commits_a_second_time()
+    {
+        await using var host = await world.HostAsync(_folder);
+        var data = TestData.Bytes((2 * JobWorld.PreprChunk) - 9, seed: 72); // two chunks, one batch (the world batches 2 MiB)
+        var job = Assert.Single(await host.DropAsync("dam/one batch.mp4", data, "{\"vendors\":[\"prepr\"]}"));
+        Assert.Equal(1, (await host.Services.GetRequiredService<PrepareActivity>().RunAsync(job, CancellationToken.None)).BatchCount);
+        var copy = host.Services.GetRequiredService<CopyBatchActivity>();
+        var request = new CopyBatchRequest(job, 0) { ThenCommit = true };
+
+        var first = await copy.RunAsync(request, CancellationToken.None);
+        var requestsBefore = (await world.Sandbox.RequestsAsync()).Count;
+        // As after a crash between the commit and the engine recording the activity's result.
+        var again = await copy.RunAsync(request, CancellationToken.None);
+
+        var committed = Assert.IsType<Committed>(first.Committed);
+        Assert.Equal(TestData.Md5Hex(data), (await world.Sandbox.InspectAsync("prepr", committed.VendorAssetId)).Md5);
+        Assert.Equal((first.Parts, data.Length), (again.Parts, again.Bytes));
+        Assert.Null(again.Committed);
+        Assert.Equal(requestsBefore, (await world.Sandbox.RequestsAsync()).Count);
     }
 
     private async Task<(UploadResult Result, byte[] Data)> RunAsync(string vendor, string name, string processingTimeout)

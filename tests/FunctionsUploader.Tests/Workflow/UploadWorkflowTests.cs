@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FunctionsUploader.Tests.Fixtures;
 using FunctionsUploader.Workflow;
 using Microsoft.DurableTask.Client;
@@ -42,6 +43,50 @@ public sealed class UploadWorkflowTests
             _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
         Assert.Equal(UploadPhase.Completed, status.Phase);
         Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task The_only_batch_of_a_current_job_commits_in_its_own_activity_and_a_commit_it_left_runs_as_Commit()
+    {
+        foreach (var commitsWithBatch in new[] { true, false })
+        {
+            var activities = new ScriptedActivities
+            {
+                Prepare = _ => new PreparedUpload(100, 4, 1, true, "asset-1", false, "md5"),
+                CopyBatch = r => Task.FromResult(new BatchCopied(r.Batch, 4, 100)
+                {
+                    Committed = r.ThenCommit && commitsWithBatch ? new Committed("asset-9", "md5") : null,
+                }),
+            };
+            await using var host = await DurableHost.StartAsync(activities.Register);
+
+            var (result, _) = await host.RunAsync(ScriptedActivities.Job($"job-one-batch-{commitsWithBatch}", version: UploadJob.CurrentWorkflowVersion));
+
+            Assert.Equal(UploadOutcome.Completed, result.Outcome);
+            Assert.Equal(commitsWithBatch ? "asset-9" : "asset-1", result.VendorAssetId);
+            Assert.Equal(
+                commitsWithBatch ? [ActivityNames.Prepare, $"{ActivityNames.CopyBatch}:0", ActivityNames.Finish] : [ActivityNames.Prepare, $"{ActivityNames.CopyBatch}:0", ActivityNames.Commit, ActivityNames.Finish],
+                activities.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task Batches_of_a_job_with_several_never_commit_and_jobs_started_before_never_ask_them_to()
+    {
+        var asked = new ConcurrentBag<bool>();
+        _activities.CopyBatch = r =>
+        {
+            asked.Add(r.ThenCommit);
+            return Task.FromResult(new BatchCopied(r.Batch, 2, 200));
+        };
+        _activities.Prepare = _ => new PreparedUpload(100, 4, 1, true, "asset-1", false, "md5");
+        await RunAsync(ScriptedActivities.Job("job-version-0"));
+        _activities.Prepare = _ => new PreparedUpload(1000, 10, 5, true, "asset-1", false, "md5");
+        await RunAsync(ScriptedActivities.Job("job-five-batches", version: UploadJob.CurrentWorkflowVersion));
+
+        Assert.Equal(6, asked.Count);
+        Assert.DoesNotContain(true, asked);
+        Assert.Equal(2, _activities.Count(ActivityNames.Commit));
     }
 
     [Fact]
