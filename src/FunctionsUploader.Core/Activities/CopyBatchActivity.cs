@@ -62,7 +62,8 @@ public sealed class CopyBatchActivity(
 
         var source = await sources.OpenAsync(job.Source, cancellationToken);
         var target = connectors.Get(job.Vendor).CreateTarget(session);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var hold = target.Rules.ParallelParts ? null : await documents.LockTransferAsync(job.JobId, cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hold?.Lost ?? CancellationToken.None);
         var watch = WatchForCancellationAsync(job, stop);
         try
         {
@@ -71,6 +72,11 @@ public sealed class CopyBatchActivity(
             await progress.FlushAsync(stop.Token);
             await documents.SaveReceiptsAsync(job.JobId, receipts, stop.Token);
             return receipts;
+        }
+        catch (OperationCanceledException) when (hold is { Lost.IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            // Retryable: the next attempt waits for the lock and sends only what the target does not hold.
+            throw new IOException($"Job {job.JobId}: batch {index} stopped, because its hold on the job's transfer lock lapsed.");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -77,6 +77,13 @@ public sealed class JobDocuments(IJobStore store)
     public Task<BatchProgress?> BatchProgressAsync(string jobId, int batch, CancellationToken cancellationToken) =>
         store.GetAsync<BatchProgress>(jobId, ProgressPrefix + batch.ToString(CultureInfo.InvariantCulture), cancellationToken);
 
+    /// <summary>
+    /// The job's transfer lock: held while a batch is sent to a target that appends parts where the last ended, so
+    /// that an activity the engine delivers twice never appends the same part twice (the second, waiting, then finds
+    /// the part held).
+    /// </summary>
+    public Task<JobLock> LockTransferAsync(string jobId, CancellationToken cancellationToken) => store.LockAsync(jobId, "transfer", cancellationToken);
+
     public Task SaveReceiptsAsync(string jobId, BatchReceipts receipts, CancellationToken cancellationToken) =>
         store.PutAsync(jobId, ReceiptsName(receipts.Batch), receipts, cancellationToken);
 

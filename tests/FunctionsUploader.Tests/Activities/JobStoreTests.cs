@@ -33,4 +33,34 @@ public sealed class JobStoreTests(Emulators emulators) : IClassFixture<Emulators
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_job_lock_makes_a_second_taker_wait_until_the_first_lets_go_and_other_jobs_never_wait()
+    {
+        var folder = Directory.CreateTempSubdirectory("functionsuploader-locks-").FullName;
+        try
+        {
+            IJobStore[] stores = [new BlobJobStore(emulators.Account.GetBlobContainerClient("locks-" + Guid.NewGuid().ToString("N")[..8])), new FileJobStore(folder)];
+            foreach (var store in stores)
+            {
+                var first = await store.LockAsync("job:1", "transfer");
+                var second = store.LockAsync("job:1", "transfer");
+                await using (await store.LockAsync("job:2", "transfer").WaitAsync(TimeSpan.FromSeconds(30)))
+                {
+                    // Another job's lock is free, while job:1's second taker still waits (it tries every half second).
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                    Assert.False(second.IsCompleted, store.GetType().Name);
+                }
+
+                await first.DisposeAsync();
+                await using var taken = await second.WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.False(taken.Lost.IsCancellationRequested);
+                Assert.False(first.Lost.IsCancellationRequested);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

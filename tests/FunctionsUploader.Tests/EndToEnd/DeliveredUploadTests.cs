@@ -111,6 +111,27 @@ public sealed class DeliveredUploadTests(JobWorld world) : IClassFixture<JobWorl
         Assert.Equal(requestsBefore, (await world.Sandbox.RequestsAsync()).Count);
     }
 
+    [Fact]
+    public async Task A_batch_delivered_twice_at_once_to_an_appending_vendor_sends_each_chunk_once_and_the_bytes_stay_right()
+    {
+        await using var host = await world.HostAsync(_folder);
+        var data = TestData.Bytes((2 * JobWorld.PreprChunk) - 3, seed: 73); // two chunks, one batch
+        var job = Assert.Single(await host.DropAsync("dam/delivered twice.mp4", data, "{\"vendors\":[\"prepr\"]}"));
+        await host.Services.GetRequiredService<PrepareActivity>().RunAsync(job, CancellationToken.None);
+        var copy = host.Services.GetRequiredService<CopyBatchActivity>();
+        var transfersBefore = (await world.Sandbox.RequestsAsync()).Count(r => r.Operation == "transfer");
+
+        // The engine delivers activities at least once: after a kill, the same batch can run twice side by side.
+        var copies = await Task.WhenAll(copy.RunAsync(new CopyBatchRequest(job, 0), CancellationToken.None), copy.RunAsync(new CopyBatchRequest(job, 0), CancellationToken.None));
+        var committed = await host.Services.GetRequiredService<CommitActivity>().RunAsync(job, CancellationToken.None);
+
+        Assert.All(copies, c => Assert.Equal(data.Length, c.Bytes));
+        Assert.Equal(2, (await world.Sandbox.RequestsAsync()).Count(r => r.Operation == "transfer") - transfersBefore);
+        var asset = await world.Sandbox.InspectAsync("prepr", committed.VendorAssetId);
+        Assert.Equal(TestData.Md5Hex(data), asset.Md5);
+        Assert.Equal(data.Length, asset.Size);
+    }
+
     private async Task<(UploadResult Result, byte[] Data)> RunAsync(string vendor, string name, string processingTimeout)
     {
         await using var host = await world.HostAsync(_folder, new Dictionary<string, string?> { ["Uploader:Workflow:ProcessingTimeout"] = processingTimeout });
