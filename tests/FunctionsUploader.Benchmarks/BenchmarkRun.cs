@@ -607,8 +607,11 @@ internal sealed record PlannerRow(string Target, double PartMiB, int Parts, doub
     /// <summary>ExecutionStarted, ExecutionCompleted and the first replay's pair.</summary>
     private const int EventsPerOrchestration = 4;
 
-    /// <summary>The job's own activities besides the copies: prepare, commit, metadata, categories, status, processing check, archive.</summary>
-    private const int JobSteps = 7;
+    /// <summary>
+    /// The job's own activities besides the copies, at most: prepare, commit, Finish, and when Finish hands its steps
+    /// back, metadata, categories, status, the processing check and the archive on their own.
+    /// </summary>
+    private const int JobSteps = 8;
 
     public static IReadOnlyList<PlannerRow> For200GB()
     {
