@@ -16,7 +16,9 @@ namespace FunctionsUploader.Activities;
 /// The only batch of a job commits too (<see cref="CopyBatchRequest.ThenCommit"/>), but only in the attempt that
 /// copied it: an attempt that finds the batch's receipts already saved may follow a commit that went through, so it
 /// copies nothing more and leaves the commit to the Commit activity, which the orchestration runs next.
-/// </para>
+/// A target that appends parts where the last ended (Prepr) is sent to under the job's transfer lock, so that the same
+/// batch delivered twice at once never appends a part twice.
+/// </remarks>
 [DurableTask(ActivityNames.CopyBatch)]
 public sealed class CopyBatchActivity(
     JobSources sources, JobDocuments documents, VendorConnectors connectors, TransferEngine engine, TimeProvider time, CommitActivity commit, ILogger<CopyBatchActivity> logger)
@@ -59,7 +61,6 @@ public sealed class CopyBatchActivity(
 
     private async Task<BatchReceipts> CopyAsync(UploadJob job, VendorSession session, PartBatch batch, int index, CancellationToken cancellationToken)
     {
-
         var source = await sources.OpenAsync(job.Source, cancellationToken);
         var target = connectors.Get(job.Vendor).CreateTarget(session);
         await using var hold = target.Rules.ParallelParts ? null : await documents.LockTransferAsync(job.JobId, cancellationToken);
