@@ -46,15 +46,7 @@ public sealed class CopyBatchActivity(
             return copied;
         }
 
-        try
-        {
-            return copied with { Committed = await commit.RunAsync(job, cancellationToken) };
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.StepHandedBack(job.JobId, ActivityNames.Commit, ActivityNames.CopyBatch, e.GetType().Name);
-            return copied;
-        }
+        return copied with { Committed = await TryStepAsync(logger, job.JobId, ActivityNames.Commit, ActivityNames.CopyBatch, () => commit.RunAsync(job, cancellationToken)) };
     }
 
     private static BatchCopied Copied(BatchReceipts batch) => new(batch.Batch, batch.Receipts.Count, batch.Receipts.Sum(r => r.Length));

@@ -87,9 +87,9 @@ public sealed class FinishActivity(
             }
         }
 
-        var check = await TryAsync(input.JobId, ActivityNames.CheckProcessing, () => processing.RunAsync(input, cancellationToken));
+        var check = await TryStepAsync(logger, input.JobId, ActivityNames.CheckProcessing, ActivityNames.Finish, () => processing.RunAsync(input, cancellationToken));
         var archived = check is { Finished: true, Failed: false }
-            ? await TryAsync(input.JobId, ActivityNames.Archive, () => archive.RunAsync(new ArchiveRequest(input, null), cancellationToken))
+            ? await TryStepAsync(logger, input.JobId, ActivityNames.Archive, ActivityNames.Finish, () => archive.RunAsync(new ArchiveRequest(input, null), cancellationToken))
             : null;
         return new FinishOutcome(steps.Count, warnings, check, archived);
     }
@@ -101,20 +101,6 @@ public sealed class FinishActivity(
         ActivityNames.SetStatus => status,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a finishing step"),
     };
-
-    private async Task<T?> TryAsync<T>(string jobId, string step, Func<Task<T>> run)
-        where T : class
-    {
-        try
-        {
-            return await run();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.StepHandedBack(jobId, step, ActivityNames.Finish, e.GetType().Name);
-            return null;
-        }
-    }
 }
 
 /// <summary>

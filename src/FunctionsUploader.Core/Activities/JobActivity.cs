@@ -1,5 +1,6 @@
 using FunctionsUploader.Workflow;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace FunctionsUploader.Activities;
 
@@ -27,4 +28,23 @@ public abstract class JobActivity<TInput, TOutput> : TaskActivity<TInput, TOutpu
     }
 
     protected abstract Task<TOutput> ExecuteAsync(TInput input, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a later step of the job inside this activity, to save the job a trip through the engine. A failure is
+    /// logged (its type only) and gives null: the orchestration then runs the step as its own activity, with retries.
+    /// </summary>
+    protected static async Task<T?> TryStepAsync<T>(ILogger logger, string jobId, string step, string activity, Func<Task<T>> run)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        try
+        {
+            return await run();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.StepHandedBack(jobId, step, activity, e.GetType().Name);
+            return null;
+        }
+    }
 }
