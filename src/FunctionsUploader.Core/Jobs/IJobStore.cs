@@ -128,8 +128,9 @@ public sealed class BlobJobStore(BlobContainerClient container) : IJobStore
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (Azure.RequestFailedException)
+        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or IOException)
         {
+            // Refused, or no answer in time: the lease may lapse before the next try, so the holder stops now.
             await lost.CancelAsync();
         }
     }

@@ -160,6 +160,7 @@ public sealed record TransferSlice(UploadJob Job, int FirstBatch, int BatchCount
 
 public sealed record TransferProgress(int Parts, long Bytes)
 {
+    /// <summary>What the commit left at the vendor, when the slice's only batch committed (<see cref="TransferSlice.ThenCommit"/>).</summary>
     public Committed? Committed { get; init; }
 }
 

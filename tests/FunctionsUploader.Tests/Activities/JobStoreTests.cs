@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Specialized;
 using FunctionsUploader.Jobs;
 using FunctionsUploader.Tests.Fixtures;
 
@@ -40,6 +41,21 @@ public sealed class JobStoreTests(Emulators emulators) : IClassFixture<Emulators
                 await using var taken = await second.WaitAsync(TimeSpan.FromSeconds(30));
                 Assert.False(taken.Lost.IsCancellationRequested);
             });
+
+    [Fact]
+    public async Task A_blob_lock_whose_lease_is_broken_says_so_through_Lost()
+    {
+        var container = emulators.Account.GetBlobContainerClient("locks-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var held = await new BlobJobStore(container).LockAsync("job:3", "transfer");
+
+        // Someone else breaks the lease: the holder's next renewal is refused, and it must stop sending.
+        await container.GetBlobClient("job:3/transfer.lock").GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
+
+        var lost = new TaskCompletionSource();
+        await using var registration = held.Lost.Register(lost.SetResult);
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(held.Lost.IsCancellationRequested);
+    }
 
     /// <summary>Runs <paramref name="test"/> on a blob store (Azurite) and on a file store, each new.</summary>
     private async Task ForEachStoreAsync(Func<IJobStore, Task> test)
