@@ -12,6 +12,10 @@ public sealed class ActivityFunctions(IServiceProvider services)
     public Task<PreparedUpload> Prepare([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
         services.GetRequiredService<PrepareActivity>().RunAsync(input, cancellationToken);
 
+    [Function(ActivityNames.Deliver)]
+    public Task<PreparedUpload> Deliver([ActivityTrigger] UploadJob input, CancellationToken cancellationToken) =>
+        services.GetRequiredService<DeliverActivity>().RunAsync(input, cancellationToken);
+
     [Function(ActivityNames.CopyBatch)]
     public Task<BatchCopied> CopyBatch([ActivityTrigger] CopyBatchRequest input, CancellationToken cancellationToken) =>
         services.GetRequiredService<CopyBatchActivity>().RunAsync(input, cancellationToken);

@@ -206,11 +206,11 @@ internal sealed class JobEngine : IAsyncDisposable
 
     /// <summary>
     /// A running job's custom status counts finished batches only: add what its running batches (of the transfer slice
-    /// it names, if any) have reported to the job store, as the Functions app's status function does.
+    /// it names, if any) have reported to the job store, as the Functions app's status function does (see <see cref="LiveProgress"/>).
     /// </summary>
     private async Task<JobState> WithLiveProgressAsync(JobState job, CancellationToken cancellationToken)
     {
-        if (job.IsFinished || job.Status is not { Phase: UploadPhase.Transferring } status)
+        if (job.IsFinished || job.Status is not { } status)
         {
             return job;
         }

@@ -14,14 +14,30 @@ public sealed class LiveProgress(JobDocuments documents, TimeProvider time)
     public async Task<UploadStatus> MergeAsync(string jobId, UploadStatus status, UploadStatus? slice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (status.Phase != UploadPhase.Transferring)
+        IReadOnlyList<BatchProgress?> running;
+        if (status.Phase == UploadPhase.Preparing)
+        {
+            // Deliver copies a file of one batch before the orchestration learns its size: while that batch
+            // runs, show it against the plan in the job store.
+            if (await documents.BatchProgressAsync(jobId, 0, cancellationToken) is not { } copying || await documents.FileAsync(jobId, cancellationToken) is not { } file)
+            {
+                return status;
+            }
+
+            status = status with { Phase = UploadPhase.Transferring, BytesTotal = file.Size, PartsTotal = file.Plan.PartCount, BatchesInFlight = [0] };
+            running = [copying];
+        }
+        else if (status.Phase == UploadPhase.Transferring)
+        {
+            running = await Task.WhenAll((slice ?? status).BatchesInFlight.Select(b => documents.BatchProgressAsync(jobId, b, cancellationToken)));
+        }
+        else
         {
             return status;
         }
 
         var bytes = status.BytesDone + (slice?.BytesDone ?? 0);
         var parts = status.PartsDone + (slice?.PartsDone ?? 0);
-        var running = await Task.WhenAll((slice ?? status).BatchesInFlight.Select(b => documents.BatchProgressAsync(jobId, b, cancellationToken)));
         var reported = running.OfType<BatchProgress>().ToList();
         bytes += reported.Sum(p => p.Bytes);
         parts += reported.Sum(p => p.Parts);

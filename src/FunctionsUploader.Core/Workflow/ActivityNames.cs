@@ -4,6 +4,7 @@ namespace FunctionsUploader.Workflow;
 public static class ActivityNames
 {
     public const string Prepare = "Prepare";
+    public const string Deliver = "Deliver";
     public const string CopyBatch = "CopyBatch";
     public const string Commit = "Commit";
     public const string SetMetadata = "SetMetadata";

@@ -112,7 +112,7 @@ public sealed record WorkflowSettings
 public sealed record UploadJob(string JobId, string Vendor, SourceRef Source, UploadDetails Details, WorkflowSettings Settings)
 {
     /// <summary>What <see cref="WorkflowVersion"/> intake gives the jobs it starts.</summary>
-    public const int CurrentWorkflowVersion = 1;
+    public const int CurrentWorkflowVersion = 2;
 
     /// <summary>The other jobs uploading the same source (one drop, several vendors); the last of them to end archives it.</summary>
     public IReadOnlyList<string> Siblings { get; init; } = [];
@@ -122,6 +122,8 @@ public sealed record UploadJob(string JobId, string Vendor, SourceRef Source, Up
     /// replays the steps it began with. 0 (jobs started before it existed): one activity per step after the commit.
     /// 1: a job of one batch commits in that batch's activity, and the steps after the commit run together in the
     /// Finish activity; a step that fails there, and the steps after it, run as their own activities.
+    /// 2: as 1, and Prepare runs as Deliver, which for a job of one batch also copies it, commits and finishes; what
+    /// fails there runs as its own activity (CopyBatch, Commit, Finish), with its retries.
     /// </summary>
     public int WorkflowVersion { get; init; }
 }
@@ -134,7 +136,14 @@ public sealed record PreparedUpload(
     bool ParallelBatches,
     string? VendorAssetId,
     bool AlreadyAtVendor,
-    string? SourceMd5);
+    string? SourceMd5)
+{
+    /// <summary>The job's only batch, when Deliver copied it too (with the commit, when that went through as well).</summary>
+    public BatchCopied? Copied { get; init; }
+
+    /// <summary>What Finish did, when Deliver ran it too, after the commit.</summary>
+    public FinishOutcome? Finished { get; init; }
+}
 
 public sealed record CopyBatchRequest(UploadJob Job, int Batch)
 {

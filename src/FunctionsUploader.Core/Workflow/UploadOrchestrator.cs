@@ -7,7 +7,8 @@ namespace FunctionsUploader.Workflow;
 /// for very large files), commit, then metadata, categories and status, wait for the vendor's processing on
 /// durable timers, archive the source. A failure before the commit compensates at the vendor and archives the
 /// source to failed/ with the reason. After the commit the vendor has the bytes, and nothing undoes that: a step
-/// the vendor refuses, or processing it never confirms, ends the job Completed with a warning.
+/// the vendor refuses, or processing it never confirms, ends the job Completed with a warning. The steps run
+/// together in fewer activities when nothing fails (see <see cref="UploadJob.WorkflowVersion"/>).
 /// </summary>
 [DurableTask(OrchestrationNames.Upload)]
 public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResult>
@@ -52,12 +53,16 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
         Committed? committed = null;
         try
         {
-            prepared = await context.CallActivityAsync<PreparedUpload>(ActivityNames.Prepare, job, retry.Prepare.ToTaskOptions());
+            // A failure here is reported as Prepare's either way: what Deliver runs after Prepare never fails it.
+            var preparing = job.WorkflowVersion >= 2 ? ActivityNames.Deliver : ActivityNames.Prepare;
+            prepared = await context.CallActivityAsync<PreparedUpload>(preparing, job, retry.Prepare.ToTaskOptions());
             status = status with
             {
                 Phase = UploadPhase.Transferring,
                 BytesTotal = prepared.Size,
                 PartsTotal = prepared.PartCount,
+                BytesDone = prepared.Copied?.Bytes ?? 0,
+                PartsDone = prepared.Copied?.Parts ?? 0,
                 VendorAssetId = prepared.VendorAssetId,
             };
             context.SetCustomStatus(status);
@@ -65,7 +70,7 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
             if (!prepared.AlreadyAtVendor)
             {
                 step = ActivityNames.CopyBatch;
-                (status, committed) = await TransferAsync(context, job, prepared, status);
+                (status, committed) = prepared.Copied is { } copied ? (status, copied.Committed) : await TransferAsync(context, job, prepared, status);
 
                 step = ActivityNames.Commit;
                 if (committed is null)
@@ -85,8 +90,13 @@ public sealed class UploadOrchestrator : TaskOrchestrator<UploadJob, UploadResul
         }
 
         // Delivered: the vendor holds every byte. From here a failure is reported, never undone.
-        context.SetCustomStatus(status = status with { Phase = UploadPhase.Finishing });
-        var together = await FinishTogetherAsync(context, job);
+        var together = prepared.Finished;
+        if (together is null)
+        {
+            context.SetCustomStatus(status = status with { Phase = UploadPhase.Finishing });
+            together = await FinishTogetherAsync(context, job);
+        }
+
         var warnings = new List<string>(together?.Warnings ?? []);
         if (warnings.Count > 0)
         {

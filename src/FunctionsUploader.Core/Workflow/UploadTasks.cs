@@ -11,7 +11,7 @@ public static class UploadTasks
 
     public static IReadOnlyList<Type> Activities { get; } =
     [
-        typeof(PrepareActivity), typeof(CopyBatchActivity), typeof(CommitActivity),
+        typeof(PrepareActivity), typeof(DeliverActivity), typeof(CopyBatchActivity), typeof(CommitActivity),
         typeof(SetMetadataActivity), typeof(SetCategoriesActivity), typeof(SetStatusActivity),
         typeof(CheckProcessingActivity), typeof(FinishActivity), typeof(CompensateActivity), typeof(ArchiveActivity), typeof(NotifyActivity),
     ];

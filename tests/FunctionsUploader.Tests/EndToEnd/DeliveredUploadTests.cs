@@ -64,13 +64,13 @@ public sealed class DeliveredUploadTests(JobWorld world) : IClassFixture<JobWorl
     }
 
     [Fact]
-    public async Task A_finishing_step_that_keeps_failing_inside_Finish_is_retried_in_its_own_activity_and_applied()
+    public async Task A_finishing_step_that_keeps_failing_inside_Deliver_is_retried_in_its_own_activity_and_applied()
     {
-        // Four 503s outlast the connector's own attempts inside Finish (1 + 3 retries); the SetStatus activity gets through.
+        // Four 503s outlast the connector's own attempts inside Deliver (1 + 3 retries); the SetStatus activity gets through.
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.MediaValet, Operation = "finalizeUpload", Status = 503, Times = 4 });
         var finalizesBefore = (await world.Sandbox.RequestsAsync()).Count(r => r.Operation == "finalizeUpload");
         await using var host = await world.HostAsync(_folder);
-        var data = TestData.Bytes((2 * 1024 * 1024) + 5, seed: 71);
+        var data = TestData.Bytes((1024 * 1024) + 5, seed: 71); // one batch: Deliver runs the steps after the commit
         var job = Assert.Single(await host.DropAsync("dam/finalized late.mp4", data, "{\"vendors\":[\"mediavalet\"],\"title\":\"Late\"}"));
 
         var result = await host.RunAsync(job);
@@ -81,12 +81,33 @@ public sealed class DeliveredUploadTests(JobWorld world) : IClassFixture<JobWorl
         var finalizes = (await world.Sandbox.RequestsAsync()).Where(r => r.Operation == "finalizeUpload").Skip(finalizesBefore).Select(r => r.Status).ToList();
         Assert.Equal([503, 503, 503, 503], finalizes[..4]);
         Assert.InRange(Assert.Single(finalizes.Skip(4)), 200, 299);
-        foreach (var (step, calls) in new[] { (ActivityNames.Finish, 1), (ActivityNames.SetMetadata, 0), (ActivityNames.SetCategories, 0), (ActivityNames.SetStatus, 1), (ActivityNames.CheckProcessing, 1), (ActivityNames.Archive, 1) })
+        foreach (var (step, calls) in new[] { (ActivityNames.Deliver, 1), (ActivityNames.Finish, 0), (ActivityNames.SetMetadata, 0), (ActivityNames.SetCategories, 0), (ActivityNames.SetStatus, 1), (ActivityNames.CheckProcessing, 1), (ActivityNames.Archive, 1) })
         {
             Assert.True(host.Functions.Executions.GetValueOrDefault(step) == calls, $"{step} ran {host.Functions.Executions.GetValueOrDefault(step)} times, not {calls}");
         }
 
         await AssertDeliveredAsync("mediavalet", result, data);
+    }
+
+    [Fact]
+    public async Task A_copy_that_fails_inside_Deliver_runs_again_as_its_own_batch_and_the_bytes_arrive_once()
+    {
+        // Four 503s on the first chunk outlast the transfer's own attempts inside Deliver (1 + 3 retries).
+        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "transfer", Status = 503, Times = 4 });
+        await using var host = await world.HostAsync(_folder);
+        var data = TestData.Bytes((2 * JobWorld.PreprChunk) - 11, seed: 74); // two chunks, one batch
+        var job = Assert.Single(await host.DropAsync("dam/copied late.mp4", data, "{\"vendors\":[\"prepr\"]}"));
+
+        var result = await host.RunAsync(job);
+
+        Assert.True(result.Outcome == UploadOutcome.Completed, result.Failure?.Reason);
+        foreach (var (step, calls) in new[] { (ActivityNames.Deliver, 1), (ActivityNames.CopyBatch, 1), (ActivityNames.Commit, 0), (ActivityNames.Finish, 1) })
+        {
+            Assert.True(host.Functions.Executions.GetValueOrDefault(step) == calls, $"{step} ran {host.Functions.Executions.GetValueOrDefault(step)} times, not {calls}");
+        }
+
+        var asset = await world.Sandbox.InspectAsync("prepr", result.VendorAssetId!);
+        Assert.Equal((TestData.Md5Hex(data), (long?)data.Length), (asset.Md5, asset.Size));
     }
 
     [Fact]

@@ -36,11 +36,12 @@ public sealed class SandboxCommandTests : IDisposable
         Assert.NotNull(result.VendorAssetId);
         Assert.True(File.Exists(file));
         // Beside the result, what the job cost the engine, read from its history: one orchestration (no transfer
-        // slices for a small file), replayed once per step at least, holding every event.
+        // slices for a small file), run at its start and again for each activity's result (one, Deliver, when the
+        // vendor has processed the file by then), holding every event.
         using var printed = JsonDocument.Parse(output.ToString());
         var engine = printed.RootElement.GetProperty("engine");
         Assert.Equal(1, engine.GetProperty("orchestrations").GetInt32());
-        Assert.InRange(engine.GetProperty("orchestratorExecutions").GetInt32(), 3, 100);
+        Assert.InRange(engine.GetProperty("orchestratorExecutions").GetInt32(), 2, 100);
         Assert.Equal(engine.GetProperty("historyEvents").GetInt32(), engine.GetProperty("mostHistoryEvents").GetInt32());
         Assert.True(engine.GetProperty("historyEvents").GetInt32() > 2 * engine.GetProperty("orchestratorExecutions").GetInt32(), printed.RootElement.ToString());
     }

@@ -116,9 +116,9 @@ public sealed class UploadsApiTests(JobWorld world) : IClassFixture<JobWorld>, I
 
         var activityCalls = UploadTasks.Activities.Select(UploadTasks.NameOf).Sum(n => host.Functions.Executions.GetValueOrDefault(n));
         Assert.Equal(UploadOutcome.Completed, result.Outcome);
-        // One activity each for prepare, the one batch (which commits too), and everything after the commit (Finish).
+        // A file of one batch: prepare, copy, commit and everything after the commit in one activity (Deliver).
         Assert.Equal(
-            [(ActivityNames.Prepare, 1), (ActivityNames.CopyBatch, 1), (ActivityNames.Finish, 1)],
+            [(ActivityNames.Deliver, 1)],
             UploadTasks.Activities.Select(UploadTasks.NameOf).Where(host.Functions.Executions.ContainsKey).Select(n => (n, host.Functions.Executions[n])));
         Assert.True(host.Functions.Executions[OrchestrationNames.Upload] > activityCalls, $"{host.Functions.Executions[OrchestrationNames.Upload]} orchestrator executions for {activityCalls} activity calls");
         Assert.Equal(TestData.Md5Hex(data), (await world.Sandbox.InspectAsync("mediavalet", result.VendorAssetId!)).Md5);

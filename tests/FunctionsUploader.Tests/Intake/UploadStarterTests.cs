@@ -43,7 +43,7 @@ public sealed class UploadStarterTests(Emulators emulators) : IClassFixture<Emul
         Assert.Equal(4, started.Count(s => s.Outcome == StartOutcome.AlreadyExists));
         Assert.Single(started.Select(s => s.JobId).Distinct());
         Assert.Equal(UploadOutcome.Completed, result.Outcome);
-        Assert.Equal(1, activities.Count(ActivityNames.Prepare));
+        Assert.Equal(1, activities.Count(ActivityNames.Deliver));
         // Delivered again after the job finished: still nothing new (the scripted archive leaves the file in place).
         Assert.All(afterwards, s => Assert.Equal(StartOutcome.AlreadyExists, s.Outcome));
     }

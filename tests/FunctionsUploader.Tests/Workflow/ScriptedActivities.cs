@@ -14,6 +14,9 @@ internal sealed class ScriptedActivities
 
     public Func<UploadJob, PreparedUpload> Prepare { get; set; } = _ => new PreparedUpload(1000, 10, 5, true, "asset-1", false, "md5");
 
+    /// <summary>The Deliver activity (jobs of workflow version 2): by default Prepare's script, with nothing copied or finished.</summary>
+    public Func<UploadJob, PreparedUpload>? Deliver { get; set; }
+
     public Func<CopyBatchRequest, Task<BatchCopied>> CopyBatch { get; set; } = r => Task.FromResult(new BatchCopied(r.Batch, 2, 200));
 
     public Func<UploadJob, Committed> Commit { get; set; } = _ => new Committed("asset-1", "md5");
@@ -41,6 +44,7 @@ internal sealed class ScriptedActivities
         }
 
         Add<UploadJob, PreparedUpload>(registry, ActivityNames.Prepare, j => Task.FromResult(Prepare(j)));
+        Add<UploadJob, PreparedUpload>(registry, ActivityNames.Deliver, j => Task.FromResult((Deliver ?? Prepare)(j)));
         Add<CopyBatchRequest, BatchCopied>(registry, ActivityNames.CopyBatch, r => CopyBatch(r), r => $":{r.Batch}");
         Add<UploadJob, Committed>(registry, ActivityNames.Commit, j => Task.FromResult(Commit(j)));
         Add<UploadJob, StepOutcome>(registry, ActivityNames.SetMetadata, _ => Task.FromResult(Finish(ActivityNames.SetMetadata)));

@@ -39,14 +39,76 @@ public sealed class UploadWorkflowTests
         Assert.Equal(UploadOutcome.Completed, result.Outcome);
         Assert.Equal("processed/together", result.ArchivedTo);
         Assert.Equal(
-            [ActivityNames.Prepare, ActivityNames.Commit, ActivityNames.Finish],
+            [ActivityNames.Deliver, ActivityNames.Commit, ActivityNames.Finish],
             _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
         Assert.Equal(UploadPhase.Completed, status.Phase);
         Assert.Empty(result.Warnings);
     }
 
     [Fact]
-    public async Task The_only_batch_of_a_current_job_commits_in_its_own_activity_and_a_commit_it_left_runs_as_Commit()
+    public async Task A_job_of_one_batch_runs_whole_in_the_Deliver_activity_when_nothing_fails()
+    {
+        _activities.Deliver = _ => new PreparedUpload(100, 4, 1, true, "asset-1", false, "md5")
+        {
+            Copied = new BatchCopied(0, 4, 100) { Committed = new Committed("asset-9", "md9") },
+            Finished = new FinishOutcome(3, [], new ProcessingCheck(true, false, "ready"), new Archived("processed/delivered")),
+        };
+
+        var (result, status) = await RunAsync(ScriptedActivities.Job(version: UploadJob.CurrentWorkflowVersion));
+
+        Assert.Equal(UploadOutcome.Completed, result.Outcome);
+        Assert.Equal([ActivityNames.Deliver], _activities.Calls);
+        Assert.Equal(("asset-9", "md9", "processed/delivered", 100L), (result.VendorAssetId, result.DestinationMd5, result.ArchivedTo, result.Bytes));
+        Assert.Equal((UploadPhase.Completed, 100L, 4, "asset-9"), (status.Phase, status.BytesDone, status.PartsDone, status.VendorAssetId));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task What_Deliver_hands_back_runs_as_its_own_activities_from_the_step_where_it_stopped()
+    {
+        var copied = new BatchCopied(0, 4, 100);
+        var committed = copied with { Committed = new Committed("asset-9", "md9") };
+        const string refused = "Delivered; SetCategories was not applied: 400 unknown category";
+        var cases = new (string Stopped, BatchCopied? Copied, FinishOutcome? Finished, string[] Calls)[]
+        {
+            ("copy", null, null, [ActivityNames.Deliver, $"{ActivityNames.CopyBatch}:0", ActivityNames.Finish]),
+            ("commit", copied, null, [ActivityNames.Deliver, ActivityNames.Commit, ActivityNames.Finish]),
+            ("finish", committed, null, [ActivityNames.Deliver, ActivityNames.Finish]),
+            ("status", committed, new FinishOutcome(2, [refused], null, null), [ActivityNames.Deliver, ActivityNames.SetStatus, ActivityNames.CheckProcessing, ActivityNames.Archive]),
+        };
+        foreach (var (stopped, copy, finished, calls) in cases)
+        {
+            var activities = new ScriptedActivities
+            {
+                Deliver = _ => new PreparedUpload(100, 4, 1, true, "asset-1", false, "md5") { Copied = copy, Finished = finished },
+                CopyBatch = r => Task.FromResult(new BatchCopied(r.Batch, 4, 100) { Committed = r.ThenCommit ? new Committed("asset-9", "md9") : null }),
+                Commit = _ => new Committed("asset-9", "md9"),
+            };
+            await using var host = await DurableHost.StartAsync(activities.Register);
+
+            var (result, status) = await host.RunAsync(ScriptedActivities.Job($"job-stopped-at-{stopped}", version: UploadJob.CurrentWorkflowVersion));
+
+            Assert.True(result.Outcome == UploadOutcome.Completed, $"{stopped}: {result.Failure?.Reason}");
+            Assert.Equal(calls, activities.Calls);
+            Assert.Equal(("asset-9", 100L, 4), (result.VendorAssetId, status.BytesDone, status.PartsDone));
+            Assert.Equal(stopped == "status" ? [refused] : [], result.Warnings);
+        }
+    }
+
+    [Fact]
+    public async Task A_Deliver_that_fails_is_reported_as_the_Prepare_step_and_archives_without_compensating()
+    {
+        _activities.Deliver = _ => throw new PermanentFailureException("staging/clip.mp4 is 0 bytes; Picovico refuses empty files");
+
+        var (result, _) = await RunAsync(ScriptedActivities.Job(version: UploadJob.CurrentWorkflowVersion));
+
+        Assert.Equal(UploadOutcome.Failed, result.Outcome);
+        Assert.Equal((ActivityNames.Prepare, "staging/clip.mp4 is 0 bytes; Picovico refuses empty files"), (result.Failure!.Step, result.Failure.Reason));
+        Assert.Equal([ActivityNames.Deliver, ActivityNames.Archive], _activities.Calls);
+    }
+
+    [Fact]
+    public async Task A_batch_Deliver_hands_back_commits_in_its_own_activity_and_a_commit_it_left_runs_as_Commit()
     {
         foreach (var commitsWithBatch in new[] { true, false })
         {
@@ -65,7 +127,7 @@ public sealed class UploadWorkflowTests
             Assert.Equal(UploadOutcome.Completed, result.Outcome);
             Assert.Equal(commitsWithBatch ? "asset-9" : "asset-1", result.VendorAssetId);
             Assert.Equal(
-                commitsWithBatch ? [ActivityNames.Prepare, $"{ActivityNames.CopyBatch}:0", ActivityNames.Finish] : [ActivityNames.Prepare, $"{ActivityNames.CopyBatch}:0", ActivityNames.Commit, ActivityNames.Finish],
+                commitsWithBatch ? [ActivityNames.Deliver, $"{ActivityNames.CopyBatch}:0", ActivityNames.Finish] : [ActivityNames.Deliver, $"{ActivityNames.CopyBatch}:0", ActivityNames.Commit, ActivityNames.Finish],
                 activities.Calls);
         }
     }
@@ -99,7 +161,7 @@ public sealed class UploadWorkflowTests
         Assert.Equal(UploadOutcome.Completed, result.Outcome);
         Assert.Equal("processed/x", result.ArchivedTo);
         Assert.Equal(
-            [ActivityNames.Prepare, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.SetCategories, ActivityNames.SetStatus, ActivityNames.CheckProcessing, ActivityNames.Archive],
+            [ActivityNames.Deliver, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.SetCategories, ActivityNames.SetStatus, ActivityNames.CheckProcessing, ActivityNames.Archive],
             _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
         Assert.Equal(["Delivered; SetMetadata was not applied: 422 no such field"], result.Warnings);
         Assert.Equal(result.Warnings, status.Warnings);
@@ -119,7 +181,7 @@ public sealed class UploadWorkflowTests
         Assert.Equal(UploadOutcome.Completed, result.Outcome);
         Assert.Equal(1, finishes);
         Assert.Equal(
-            [ActivityNames.Prepare, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.SetMetadata, ActivityNames.SetCategories, ActivityNames.SetStatus, ActivityNames.CheckProcessing, ActivityNames.CheckProcessing, ActivityNames.Archive],
+            [ActivityNames.Deliver, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.SetMetadata, ActivityNames.SetCategories, ActivityNames.SetStatus, ActivityNames.CheckProcessing, ActivityNames.CheckProcessing, ActivityNames.Archive],
             _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
         Assert.Empty(result.Warnings);
     }
@@ -136,7 +198,7 @@ public sealed class UploadWorkflowTests
         Assert.Equal(UploadOutcome.Failed, result.Outcome);
         Assert.Equal("failed/x", result.ArchivedTo);
         Assert.Equal(
-            [ActivityNames.Prepare, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.CheckProcessing, ActivityNames.Archive],
+            [ActivityNames.Deliver, ActivityNames.Commit, ActivityNames.Finish, ActivityNames.CheckProcessing, ActivityNames.Archive],
             _activities.Calls.Where(c => !c.StartsWith(ActivityNames.CopyBatch, StringComparison.Ordinal)));
         Assert.Equal("The vendor failed to process the file: the codec is not supported", result.Failure?.Reason);
     }
