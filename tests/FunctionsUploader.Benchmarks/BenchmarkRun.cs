@@ -73,6 +73,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 {
                     BenchmarkSettings.CurlPipe or BenchmarkSettings.CurlMd5Pipe => await CurlPipeAsync(staging, s3, key, md5: path == BenchmarkSettings.CurlMd5Pipe, sourceMd5),
                     BenchmarkSettings.CurlMultipart => await CurlMultipartAsync(staging, s3, key, s3Spec.PartSize),
+                    BenchmarkSettings.CurlMultipart5MiB => await CurlMultipartAsync(staging, s3, key, PathJob.PresignedPartSize),
                     BenchmarkSettings.CurlBlocks => await CurlBlocksAsync(staging, container.GetBlockBlobClient(key)),
                     BenchmarkSettings.EngineCli => await EngineCliAsync(cli!, [(localFile!, sourceMd5)]),
                     BenchmarkSettings.EngineCliFiles => await EngineCliAsync(cli!, manyFiles!),
