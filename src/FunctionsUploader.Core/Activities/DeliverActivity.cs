@@ -11,7 +11,7 @@ namespace FunctionsUploader.Activities;
 /// orchestration runs as its own CopyBatch activity, a commit as Commit, the steps after the commit as Finish.
 /// </summary>
 [DurableTask(ActivityNames.Deliver)]
-public sealed class DeliverActivity(PrepareActivity prepare, CopyBatchActivity copy, FinishActivity finish, ILogger<DeliverActivity> logger)
+public sealed class DeliverActivity(PrepareActivity prepare, CopyBatchActivity copy, FinishActivity finish, JobDocuments documents, ILogger<DeliverActivity> logger)
     : JobActivity<UploadJob, PreparedUpload>
 {
     protected override async Task<PreparedUpload> ExecuteAsync(UploadJob input, CancellationToken cancellationToken)
@@ -26,7 +26,9 @@ public sealed class DeliverActivity(PrepareActivity prepare, CopyBatchActivity c
 
             var request = new CopyBatchRequest(input, 0) { ThenCommit = true };
             prepared = prepared with { Copied = await TryStepAsync(logger, input.JobId, ActivityNames.CopyBatch, ActivityNames.Deliver, () => copy.RunAsync(request, cancellationToken)) };
-            if (prepared.Copied?.Committed is null)
+            // A cancel that came while the batch was copied or committed ended the orchestration: the cancellation
+            // archives the source, and the steps after the commit are nobody's to run.
+            if (prepared.Copied?.Committed is null || await documents.CancelledAsync(input.JobId, cancellationToken) is not null)
             {
                 return prepared;
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using FunctionsUploader.Activities;
 using FunctionsUploader.Intake;
@@ -10,7 +11,7 @@ namespace FunctionsUploader.Tests.EndToEnd;
 
 /// <summary>
 /// Cancellation's edges (the whole cancel through the HTTP function is in UploadsApiTests): a vendor cleanup that
-/// fails, and a cancel that lands while the upload is being opened.
+/// fails, a cancel that lands while the upload is being opened, and one that lands while Deliver commits.
 /// </summary>
 public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisposable
 {
@@ -62,5 +63,36 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
         }
 
         await Assert.ThrowsAsync<PermanentFailureException>(() => host.Services.GetRequiredService<CommitActivity>().RunAsync(job, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_cancel_that_comes_while_Deliver_commits_leaves_the_steps_after_the_commit_to_the_cancellation()
+    {
+        await using var host = await world.HostAsync(_folder);
+        var data = TestData.Bytes(JobWorld.PreprChunk, seed: 49);
+        const string name = "pr/cancel while committing.mp4";
+        var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"],\"title\":\"Never set\"}"));
+        var transfersBefore = (await world.Sandbox.RequestsAsync()).Count(r => r.Operation == "transfer");
+
+        // Prepr's finish (the commit) takes 3 s; the cancel comes half a second after the only chunk is answered.
+        await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "finish", DelayMs = 3000 });
+        var delivering = host.Services.GetRequiredService<DeliverActivity>().RunAsync(job, CancellationToken.None);
+        var guard = Stopwatch.StartNew(); // against a hung job, not a timing assertion
+        while ((await world.Sandbox.RequestsAsync()).Count(r => r.Operation == "transfer") == transfersBefore && guard.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(20);
+        }
+
+        // A cancel marks the job first, then cleans up at the vendor: here the mark lands while the commit is at Prepr.
+        await Task.Delay(500);
+        await host.Services.GetRequiredService<JobDocuments>().MarkCancelledAsync(job.JobId, "Cancelled by an API request.", CancellationToken.None);
+        var delivered = await delivering;
+        var archived = await host.Services.GetRequiredService<JobCancellation>().CancelAsync(job, "Cancelled by an API request.");
+
+        Assert.NotNull(delivered.Copied?.Committed);
+        Assert.Null(delivered.Finished);
+        Assert.Equal($"{host.Staging.Failed.Name}/{name}", archived.Destination);
+        Assert.DoesNotContain(await world.Sandbox.RequestsAsync(), r => r.Operation == "updateAsset" && r.ResourceId == delivered.VendorAssetId);
+        Assert.False(await host.Staging.Processed.GetBlobClient(name).ExistsAsync());
     }
 }
