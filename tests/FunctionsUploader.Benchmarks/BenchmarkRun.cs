@@ -83,7 +83,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
                 await DeleteAsync(key + ".warm-up", container, s3);
                 await DeleteAsync(key + PathJob.NextJobSuffix, container, s3);
                 results[path].Add(result);
-                Status($"run {run}/{settings.Runs} {path,-18} {settings.Size / result.Seconds / Megabyte,7:0.0} MB/s  commit {result.CommitSeconds,5:0.00} s  peak {result.PeakResidentBytes / (double)PartRules.MiB,6:0} MiB  sockets {result.SocketBytes / (double)settings.Size,6:0.000} x size  cpu {result.CpuSeconds,5:0.00} s (jit {result.JitSeconds:0.00} s, tiering cpu {result.TieringCpuSeconds:0.00} s)" +
+                Status($"run {run}/{settings.Runs} {path,-19} {settings.Size / result.Seconds / Megabyte,7:0.0} MB/s  commit {result.CommitSeconds,5:0.00} s  peak {result.PeakResidentBytes / (double)PartRules.MiB,6:0} MiB  sockets {result.SocketBytes / (double)settings.Size,6:0.000} x size  cpu {result.CpuSeconds,5:0.00} s (jit {result.JitSeconds:0.00} s, tiering cpu {result.TieringCpuSeconds:0.00} s)" +
                     (result.Extras.NextJobTieringCpuSeconds is { } next ? $"  next job: jit {result.Extras.NextJobJitSeconds:0.00} s, tiering cpu {next:0.00} s" : "") +
                     (result.Extras.ProcessSeconds is { } process ? $"  process {process:0.0} s" : "") + "  (verified)");
             }
@@ -513,12 +513,12 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings)
             .AppendLine("engine-cli rows: MB/s over the jobs' own time by the engine's clock; process s: the whole `uploader` run, sandbox start and read-back included.")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,
-                $"{"path",-18} {"MB/s",6} {"parts",6} {"x curl",6} {"x TU",5} {"same",-14} {"x same",6} {"parts x same",12} {"peak MiB",8} {"sockets",8} {"disk",5} {"commit s",8} {"cpu s",6} {"jit s",5} {"tier s",6} {"next jit",8} {"next tier",9} {"cpu/GiB",7} {"x same cpu",10} {"process s",9}  runs MB/s");
+                $"{"path",-19} {"MB/s",6} {"parts",6} {"x curl",6} {"x TU",5} {"same",-19} {"x same",6} {"parts x same",12} {"peak MiB",8} {"sockets",8} {"disk",5} {"commit s",8} {"cpu s",6} {"jit s",5} {"tier s",6} {"next jit",8} {"next tier",9} {"cpu/GiB",7} {"x same cpu",10} {"process s",9}  runs MB/s");
         foreach (var path in report.Paths)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{path.Path,-18} {path.MegabytesPerSecond,6:0.0} {path.PartsMegabytesPerSecond,6:0.0} {Cell(path.RatioToCurlPipe, "0.00"),6} {Cell(path.RatioToTransferUtility, "0.00"),5} " +
-                $"{path.SameWorkBaseline ?? "-",-14} {Cell(path.RatioToSameWork, "0.00"),6} {Cell(path.PartsRatioToSameWork, "0.00"),12} " +
+                $"{path.Path,-19} {path.MegabytesPerSecond,6:0.0} {path.PartsMegabytesPerSecond,6:0.0} {Cell(path.RatioToCurlPipe, "0.00"),6} {Cell(path.RatioToTransferUtility, "0.00"),5} " +
+                $"{path.SameWorkBaseline ?? "-",-19} {Cell(path.RatioToSameWork, "0.00"),6} {Cell(path.PartsRatioToSameWork, "0.00"),12} " +
                 $"{Cell(path.PeakResidentMiB, "0.0"),8} {Cell(path.SocketBytes / (double?)report.SizeBytes, "0.000"),8} {Cell(path.FileBytes / (double?)report.SizeBytes, "0.00"),5} " +
                 $"{path.CommitSeconds,8:0.00} {path.CpuSeconds,6:0.00} {Cell(path.JitSeconds, "0.00"),5} {Cell(path.TieringCpuSeconds, "0.00"),6} {Cell(path.Extras.NextJobJitSeconds, "0.00"),8} {Cell(path.Extras.NextJobTieringCpuSeconds, "0.00"),9} {path.CpuSecondsPerGiB,7:0.00} {Cell(path.CpuRatioToSameWork, "0.00"),10} {Cell(path.Extras.ProcessSeconds, "0.0"),9}  {string.Join(' ', path.RunsMegabytesPerSecond)}");
         }
