@@ -23,9 +23,8 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
     public async Task A_cancel_whose_vendor_cleanup_fails_still_moves_the_source_to_failed_and_says_what_is_left()
     {
         await using var host = await world.HostAsync(_folder);
-        var data = TestData.Bytes(JobWorld.PreprChunk, seed: 43);
         const string name = "pr/cleanup fails.mp4";
-        var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"]}"));
+        var job = await DropChunkAsync(host, name, seed: 43);
         var prepared = await host.Services.GetRequiredService<PrepareActivity>().RunAsync(job, CancellationToken.None);
         await world.Sandbox.AddFaultAsync(new FaultRule { Vendor = SimulatedVendor.Prepr, Operation = "deleteAsset", Status = 400 });
 
@@ -44,9 +43,7 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
     public async Task A_cancel_that_comes_while_the_upload_opens_leaves_nothing_open_at_the_vendor()
     {
         await using var host = await world.HostAsync(_folder);
-        var data = TestData.Bytes(JobWorld.PreprChunk, seed: 47);
-        const string name = "pr/cancel while opening.mp4";
-        var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"]}"));
+        var job = await DropChunkAsync(host, "pr/cancel while opening.mp4", seed: 47);
         var assetsBefore = await world.Sandbox.AssetIdsAsync("prepr");
 
         // Prepr takes 1.5 s to open the asset; the cancel lands meanwhile, before or after the request goes out.
@@ -69,9 +66,8 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
     public async Task A_cancel_that_comes_while_Deliver_commits_leaves_the_steps_after_the_commit_to_the_cancellation()
     {
         await using var host = await world.HostAsync(_folder);
-        var data = TestData.Bytes(JobWorld.PreprChunk, seed: 49);
         const string name = "pr/cancel while committing.mp4";
-        var job = Assert.Single(await host.DropAsync(name, data, "{\"vendors\":[\"prepr\"],\"title\":\"Never set\"}"));
+        var job = await DropChunkAsync(host, name, seed: 49, title: "Never set");
         var transfersBefore = (await world.Sandbox.RequestsAsync()).Count(r => r.Operation == "transfer");
 
         // Prepr's finish (the commit) takes 3 s; the cancel comes half a second after the only chunk is answered.
@@ -95,4 +91,8 @@ public sealed class CancelTests(JobWorld world) : IClassFixture<JobWorld>, IDisp
         Assert.DoesNotContain(await world.Sandbox.RequestsAsync(), r => r.Operation == "updateAsset" && r.ResourceId == delivered.VendorAssetId);
         Assert.False(await host.Staging.Processed.GetBlobClient(name).ExistsAsync());
     }
+
+    /// <summary>A file of one Prepr chunk dropped for Prepr (with a title for the metadata step, when given): its job.</summary>
+    private static async Task<UploadJob> DropChunkAsync(JobHost host, string name, int seed, string? title = null) =>
+        Assert.Single(await host.DropAsync(name, TestData.Bytes(JobWorld.PreprChunk, seed), title is null ? "{\"vendors\":[\"prepr\"]}" : $"{{\"vendors\":[\"prepr\"],\"title\":\"{title}\"}}"));
 }
