@@ -25,7 +25,7 @@ internal sealed class ScriptedActivities
 
     public Func<int, ProcessingCheck> CheckProcessing { get; set; } = _ => new ProcessingCheck(true, false, "ready");
 
-    /// <summary>The Finish activity (jobs of workflow version 1): by default every step done, processed, archived.</summary>
+    /// <summary>The Finish activity (jobs of workflow version 1 and later): by default every step done, processed, archived.</summary>
     public Func<UploadJob, FinishOutcome> FinishTogether { get; set; } = _ => new FinishOutcome(3, [], new ProcessingCheck(true, false, "ready"), new Archived("processed/together"));
 
     public Func<CompensateRequest, StepOutcome> Compensate { get; set; } = _ => new StepOutcome(true);
